@@ -1,0 +1,296 @@
+"""Dispatch throughput: jobs/s from creation to completed against a zero-latency fake Pixverse.
+
+50 web accounts of concurrency 5, N jobs (default 5,000), on SQLite with the embedded worker
+and on PostgreSQL with 1 and 2 `pixsim7 worker` processes; then the same number of bare
+create+status calls through the Pixverse adapter at the same concurrency (250), and the
+ratio. Outputs stay at the fake (`--no-ingest`): this measures the scheduler, not media
+processing (the asset pipeline has its own bench, bench/assets.py).
+
+Run: .venv/bin/python bench/dispatch.py [--jobs 5000] [--pg postgresql://postgres@127.0.0.1/x]
+Scheduler time per job = CPU seconds of the worker(s) / jobs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+from sqlalchemy import func, select, update
+
+from pixsim7 import logging as plog
+from pixsim7 import migrate
+from pixsim7.accounts import credentials
+from pixsim7.accounts import service as accounts_service
+from pixsim7.accounts.models import ProviderAccount
+from pixsim7.config import Settings, async_url
+from pixsim7.db import Database
+from pixsim7.events import EventBus
+from pixsim7.jobs import service as jobs_service
+from pixsim7.jobs.models import Job
+from pixsim7.jobs.runtime import Runtime, WorkerConfig
+from pixsim7.jobs.schemas import JobCreate
+from pixsim7.jobs.worker import new_worker_id, running
+from pixsim7.providers.base import AccountContext, OperationType, SubmitRequest
+from pixsim7.providers.registry import Registry
+from pixsim7.users import service as users_service
+from pixsim7.users.models import User
+
+ACCOUNTS, PER_ACCOUNT = 50, 5
+SECRET = "bench-secret-key-that-is-long-enough-for-hkdf"
+CLI = Path(sys.executable).parent / "pixsim7"
+FAST = ["--first-poll", "0", "--tick", "0.02", "--heartbeat", "1", "--no-ingest"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_fake() -> tuple[subprocess.Popen[bytes], str]:
+    """The fake in its own process, so it does not share our CPU time accounting."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [str(CLI), "fake-provider", "pixverse", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            httpx.post(f"{url}/_fake/control", json={"job_seconds": 0}).raise_for_status()
+            break
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    for i in range(ACCOUNTS):
+        httpx.post(f"{url}/_fake/control", json={"key": f"bench-{i}", "limit": PER_ACCOUNT})
+    return proc, url
+
+
+def settings_for(url: str, data: Path, fake: str) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        data_dir=data,
+        database_url=url,
+        secret_key=SECRET,  # type: ignore[arg-type]
+        pixverse_base_url=fake,
+        log_level="WARNING",
+        default_max_jobs_per_day=10**7,
+        default_max_concurrent_jobs=10**7,
+    )
+
+
+async def seed(settings: Settings, fake: str) -> int:
+    """A user with 50 accounts of concurrency 5 and plenty of web credits."""
+    db = Database(settings.effective_database_url)
+    box = credentials.box(settings)
+    async with db.session() as session:
+        user = await users_service.create(
+            session, settings=settings, email="bench@example.com", password="bench password 1"
+        )
+        for i in range(ACCOUNTS):
+            account = ProviderAccount(
+                provider_id="pixverse",
+                owner_id=user.id,
+                nickname=f"bench {i}",
+                provider_user_id=f"bench-{i}",
+                base_url=fake,
+                max_concurrent_jobs=PER_ACCOUNT,
+                max_concurrent_jobs_ceiling=PER_ACCOUNT,
+            )
+            credentials.store(account, box, jwt_token=f"bench-{i}")
+            session.add(account)
+            await session.flush()
+            await accounts_service.set_credit(session, account.id, "web", 1e9)
+        await session.execute(
+            update(User).values(max_jobs_per_day=10**7, max_concurrent_jobs=10**7)
+        )
+        await session.commit()
+        user_id = user.id
+    await db.dispose()
+    return user_id
+
+
+async def create_and_wait(settings: Settings, user_id: int, n: int) -> float:
+    """Create n jobs through the service (validated, costed, quota-checked) and wait until
+    all are completed; returns the seconds from the first creation to the last completion."""
+    db = Database(settings.effective_database_url)
+    registry = Registry(settings)
+    bus = EventBus()
+    start = time.perf_counter()
+    async with db.session() as session:
+        user = await session.get(User, user_id)
+        assert user is not None
+        for i in range(n):
+            data = JobCreate(
+                provider_id="pixverse",
+                operation_type="text_to_video",
+                params={"prompt": f"bench job {i}", "duration": 5},
+            )
+            await jobs_service.create(
+                session, user, data, registry=registry, settings=settings, bus=bus
+            )
+    while True:
+        async with db.session() as session:
+            done = await session.scalar(
+                select(func.count()).where(Job.status.in_(["completed", "failed"]))
+            )
+            await session.commit()
+        if done == n:
+            break
+        await asyncio.sleep(0.05)
+    elapsed = time.perf_counter() - start
+    async with db.session() as session:
+        failed = await session.scalar(select(func.count()).where(Job.status == "failed"))
+    assert not failed, f"{failed} jobs failed"
+    await registry.aclose()
+    await db.dispose()
+    return elapsed
+
+
+def _spawn(command: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(command, env=env, cwd=cwd)
+
+
+def _cpu_of(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def run_sqlite(n: int, fake: str, tmp: Path) -> tuple[float, float]:
+    data = tmp / "sqlite"
+    url = f"sqlite+aiosqlite:///{data / 'pixsim7.db'}"
+    data.mkdir()
+    migrate.upgrade(url)
+    settings = settings_for(url, data, fake)
+    user_id = await seed(settings, fake)
+    db, registry, bus = Database(url), Registry(settings), EventBus()
+    config = WorkerConfig(first_poll_s=0.0, tick_s=0.02, heartbeat_s=1.0, ingest=False)
+    rt = Runtime(new_worker_id(), db, bus, registry, settings, config)
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    async with running(rt):
+        elapsed = await create_and_wait(settings, user_id, n)
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    await registry.aclose()
+    await db.dispose()
+    # Our process also created the jobs: its CPU covers API-side work too (an upper bound).
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return elapsed, cpu
+
+
+async def run_pg(n: int, fake: str, tmp: Path, pg: str, workers: int) -> tuple[float, float]:
+    name = f"pixsim7_bench_{os.getpid()}_{workers}"
+    admin = pg.replace("postgresql+asyncpg://", "postgresql://")
+    conn = await asyncpg.connect(admin)
+    await conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    await conn.execute(f'CREATE DATABASE "{name}"')
+    url = async_url(admin.rsplit("/", 1)[0] + "/" + name)
+    data = tmp / f"pg{workers}"
+    data.mkdir()
+    try:
+        migrate.upgrade(url)
+        settings = settings_for(url, data, fake)
+        user_id = await seed(settings, fake)
+        env = {
+            **os.environ,
+            "PIXSIM7_DATABASE_URL": url,
+            "PIXSIM7_DATA_DIR": str(data),
+            "PIXSIM7_SECRET_KEY": SECRET,
+            "PIXSIM7_PIXVERSE_BASE_URL": fake,
+            "PIXSIM7_LOG_LEVEL": "WARNING",
+        }
+        env.pop("PIXSIM7_REDIS_URL", None)
+        command = [str(CLI), "worker", *FAST]
+        procs = [_spawn(command, env, data) for _ in range(workers)]
+        await asyncio.sleep(3)  # let them start (migrations are already done)
+        cpu0 = sum(_cpu_of(p.pid) for p in procs)
+        elapsed = await create_and_wait(settings, user_id, n)
+        cpu = sum(_cpu_of(p.pid) for p in procs) - cpu0
+        for p in procs:
+            p.send_signal(signal.SIGTERM)
+        for p in procs:
+            p.wait(timeout=30)
+        return elapsed, cpu
+    finally:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.close()
+
+
+async def run_bare(n: int, fake: str) -> float:
+    """The same number of create+status call pairs through the adapter, 250 at a time."""
+    settings = settings_for("sqlite://", Path(tempfile.gettempdir()), fake)
+    provider = Registry(settings).get("pixverse")
+    assert provider is not None
+    params = provider.validate(OperationType.TEXT_TO_VIDEO, {"prompt": "bare", "duration": 5})
+    limit = asyncio.Semaphore(ACCOUNTS * PER_ACCOUNT)
+    slots = [asyncio.Semaphore(PER_ACCOUNT) for _ in range(ACCOUNTS)]
+
+    async def one(i: int) -> None:
+        account = AccountContext(
+            id=i % ACCOUNTS, provider_id="pixverse", base_url=fake, jwt_token=f"bench-{i % 50}"
+        )
+        request = SubmitRequest(OperationType.TEXT_TO_VIDEO, params, {}, f"bare-{i}")
+        async with limit, slots[i % ACCOUNTS]:
+            result = await provider.submit(account, request)
+            await provider.poll(account, [result.provider_job_id])
+
+    start = time.perf_counter()
+    await asyncio.gather(*(one(i) for i in range(n)))
+    elapsed = time.perf_counter() - start
+    await provider.aclose()
+    return elapsed
+
+
+def report(name: str, n: int, elapsed: float, cpu: float, bare_rate: float) -> dict[str, Any]:
+    rate = n / elapsed
+    print(
+        f"{name:<28} {n} jobs in {elapsed:6.1f} s = {rate:7.1f} jobs/s; "
+        f"scheduler CPU {1000 * cpu / n:5.2f} ms/job; {rate / bare_rate:.0%} of bare HTTP"
+    )
+    return {"name": name, "jobs_per_s": rate, "cpu_ms_per_job": 1000 * cpu / n}
+
+
+async def main() -> None:
+    plog.configure("WARNING", json=True)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--jobs", type=int, default=5000)
+    parser.add_argument("--pg", default=os.environ.get("PIXSIM7_TEST_DATABASE_URL"))
+    parser.add_argument("--only", choices=["sqlite", "pg1", "pg2", "bare"], default=None)
+    args = parser.parse_args()
+    n = args.jobs
+    fake_proc, fake = start_fake()
+    try:
+        with tempfile.TemporaryDirectory() as tmp_name:
+            tmp = Path(tmp_name)
+            bare = await run_bare(n, fake)
+            bare_rate = n / bare
+            print(
+                f"{'bare create+status (250)':<28} {n} pairs in {bare:6.1f} s = {bare_rate:7.1f}/s"
+            )
+            if args.only in (None, "sqlite"):
+                report("SQLite, embedded worker", n, *await run_sqlite(n, fake, tmp), bare_rate)
+            if args.pg and args.only in (None, "pg1"):
+                pg1 = await run_pg(n, fake, tmp, args.pg, 1)
+                report("PostgreSQL, 1 worker", n, *pg1, bare_rate)
+            if args.pg and args.only in (None, "pg2"):
+                pg2 = await run_pg(n, fake, tmp, args.pg, 2)
+                report("PostgreSQL, 2 workers", n, *pg2, bare_rate)
+    finally:
+        fake_proc.send_signal(signal.SIGTERM)
+        fake_proc.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,302 @@
+"""Accounts as the scheduler sees them: who may use which, credentials for the adapter,
+credits, and the state changes that provider outcomes cause.
+
+The scheduler owns its transaction, so nothing here commits (except `ensure_builtin`,
+a use case of its own). Counters change through single UPDATE statements so several
+workers touching one account never lose an update. After committing, callers emit
+``account.updated`` with `publish` so screens refresh.
+
+API use cases (create, edit, credits by hand) live in `manage`; provider calls
+(sync, test, import) in `sync`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pixsim7 import clock, errors
+from pixsim7.accounts import credentials, views
+from pixsim7.accounts.models import AccountStatus, ProviderAccount, ProviderCredit
+from pixsim7.accounts.schemas import event_data
+from pixsim7.config import Settings
+from pixsim7.db import insert_ignore
+from pixsim7.events import EventBus
+from pixsim7.jobs.models import Job
+from pixsim7.jobs.states import JobStatus
+from pixsim7.providers.base import AccountContext, Balance, ErrorClass
+from pixsim7.users.models import User
+
+# Successes in a row after which a lowered concurrency limit is probed one step up.
+PROBE_AFTER_SUCCESSES = 5
+# Cooldown after a concurrency error when the provider gave no Retry-After.
+DEFAULT_COOLDOWN = dt.timedelta(seconds=30)
+MAX_MESSAGE = 500
+LOCAL_PROVIDER = "local"
+
+
+class AccountNotFound(errors.NotFound):
+    code = "account_not_found"
+
+
+async def get_owned(session: AsyncSession, user: User, account_id: int) -> ProviderAccount:
+    """An account the user may see: their own, a shared one, or any for an admin.
+    NotFound otherwise, so another user's private account does not seem to exist."""
+    account = await session.get(ProviderAccount, account_id)
+    if account is None or not (user.is_admin or account.is_shared or account.owner_id == user.id):
+        raise AccountNotFound("account not found")
+    return account
+
+
+async def get_usable(session: AsyncSession, user: User, account_id: int) -> ProviderAccount:
+    """An account whose credentials may run `user`'s jobs: their own or a shared one,
+    not disabled (admins included: nobody runs jobs on someone else's private account)."""
+    account = await session.get(ProviderAccount, account_id)
+    if (
+        account is None
+        or not (account.is_shared or account.owner_id == user.id)
+        or account.status == AccountStatus.DISABLED
+    ):
+        raise AccountNotFound("account not found")
+    return account
+
+
+def context(account: ProviderAccount, settings: Settings) -> AccountContext:
+    """What the adapter needs: decrypted credentials and the base URL (the account's,
+    else the provider's default from settings, e.g. `pixverse_base_url`)."""
+    creds = credentials.load(account, credentials.box(settings))
+    default = getattr(settings, f"{account.provider_id}_base_url", "")
+    return AccountContext(
+        id=account.id,
+        provider_id=account.provider_id,
+        base_url=account.base_url or (default if isinstance(default, str) else ""),
+        api_key=creds.api_key,
+        jwt_token=creds.jwt_token,
+        cookies=creds.cookies,
+        provider_user_id=account.provider_user_id,
+    )
+
+
+async def record_success(session: AsyncSession, account_id: int, generation_seconds: float) -> None:
+    """A job finished on this account. After `PROBE_AFTER_SUCCESSES` in a row, a limit
+    learned downward is raised by one towards its ceiling."""
+    acc = ProviderAccount
+    await session.execute(
+        update(acc)
+        .where(acc.id == account_id)
+        .values(
+            success_count=acc.success_count + 1,
+            total_generation_seconds=acc.total_generation_seconds + max(0.0, generation_seconds),
+            consecutive_successes=acc.consecutive_successes + 1,
+        )
+    )
+    await session.execute(
+        update(acc)
+        .where(
+            acc.id == account_id,
+            acc.consecutive_successes >= PROBE_AFTER_SUCCESSES,
+            acc.max_concurrent_jobs < acc.max_concurrent_jobs_ceiling,
+        )
+        .values(max_concurrent_jobs=acc.max_concurrent_jobs + 1, consecutive_successes=0)
+    )
+
+
+async def record_failure(
+    session: AsyncSession,
+    account_id: int,
+    error_class: ErrorClass | str,
+    message: str,
+    retry_after: float | None = None,
+) -> None:
+    """A provider call failed on this account. auth -> auth_failed; quota -> exhausted;
+    concurrency -> cooling_down until `retry_after` seconds (or `DEFAULT_COOLDOWN`) from
+    now and the limit lowered by one (never below 1); every class counts as a failure.
+    A disabled account stays disabled; an auth failure is not hidden by a later quota
+    or concurrency error."""
+    acc = ProviderAccount
+    values = _status_values(ErrorClass(error_class), message, retry_after)
+    values |= {"failure_count": acc.failure_count + 1, "consecutive_successes": 0}
+    await session.execute(update(acc).where(acc.id == account_id).values(values))
+
+
+async def mark_error(
+    session: AsyncSession, account_id: int, error_class: ErrorClass | str, message: str
+) -> None:
+    """The status change of `record_failure` without counting a failed job (a sync or
+    an import found the credentials rejected or the credits gone)."""
+    values = _status_values(ErrorClass(error_class), message, None)
+    if values:
+        await session.execute(
+            update(ProviderAccount).where(ProviderAccount.id == account_id).values(values)
+        )
+
+
+def _status_values(cls: ErrorClass, message: str, retry_after: float | None) -> dict[str, object]:
+    acc = ProviderAccount
+    values: dict[str, object] = {}
+    # Which status each class sets, and which earlier statuses outrank it.
+    rule = _FAILURE_STATUS.get(cls)
+    if rule is not None:
+        new, keep = rule
+        kept = acc.status.in_([s.value for s in keep])
+        values["status"] = case((kept, acc.status), else_=new.value)
+        values["status_message"] = case((kept, acc.status_message), else_=message[:MAX_MESSAGE])
+    if cls is ErrorClass.CONCURRENCY:
+        delay = dt.timedelta(seconds=retry_after) if retry_after else DEFAULT_COOLDOWN
+        values["cooldown_until"] = clock.now() + delay
+        values["max_concurrent_jobs"] = case(
+            (acc.max_concurrent_jobs > 1, acc.max_concurrent_jobs - 1), else_=1
+        )
+    return values
+
+
+_S = AccountStatus
+_FAILURE_STATUS: dict[ErrorClass, tuple[AccountStatus, tuple[AccountStatus, ...]]] = {
+    ErrorClass.AUTH: (_S.AUTH_FAILED, (_S.DISABLED,)),
+    ErrorClass.QUOTA: (_S.EXHAUSTED, (_S.DISABLED, _S.AUTH_FAILED)),
+    ErrorClass.CONCURRENCY: (_S.COOLING_DOWN, (_S.DISABLED, _S.AUTH_FAILED, _S.EXHAUSTED)),
+}
+
+
+async def reserve_credits(
+    session: AsyncSession, account_id: int, credit_type: str, amount: float
+) -> bool:
+    """Take `amount` from a pool if it holds that much; False (nothing taken) if not.
+    Zero costs (local renders, providers without pools) always succeed."""
+    if amount <= 0:
+        return True
+    result = await session.execute(
+        update(ProviderCredit)
+        .where(
+            ProviderCredit.account_id == account_id,
+            ProviderCredit.credit_type == credit_type,
+            ProviderCredit.amount >= amount,
+        )
+        .values(amount=ProviderCredit.amount - amount, updated_at=clock.now())
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def release_credits(
+    session: AsyncSession, account_id: int, credit_type: str, amount: float
+) -> None:
+    """Give back a reservation (the provider refused the job, or never got it)."""
+    if amount <= 0:
+        return
+    await insert_ignore(
+        session,
+        ProviderCredit,
+        {"account_id": account_id, "credit_type": credit_type, "amount": 0.0},
+    )
+    await session.execute(
+        update(ProviderCredit)
+        .where(ProviderCredit.account_id == account_id, ProviderCredit.credit_type == credit_type)
+        .values(amount=ProviderCredit.amount + amount, updated_at=clock.now())
+    )
+
+
+async def set_credit(
+    session: AsyncSession, account_id: int, credit_type: str, amount: float
+) -> None:
+    await insert_ignore(
+        session,
+        ProviderCredit,
+        {"account_id": account_id, "credit_type": credit_type, "amount": amount},
+    )
+    await session.execute(
+        update(ProviderCredit)
+        .where(ProviderCredit.account_id == account_id, ProviderCredit.credit_type == credit_type)
+        .values(amount=amount, updated_at=clock.now())
+    )
+
+
+async def apply_balance(session: AsyncSession, account_id: int, balance: Balance) -> None:
+    """Reconcile with what the provider reports. Each reported pool becomes the reported
+    amount minus what jobs still in `submitting` hold (the provider has not charged
+    those yet); the plan's concurrency becomes the ceiling (the limit in force is
+    clamped to it) and its daily cap ours. Working credentials lift auth_failed;
+    credits lift exhausted."""
+    held = await session.execute(
+        select(Job.credit_type, func.coalesce(func.sum(Job.reserved_credits), 0.0))
+        .where(Job.account_id == account_id, Job.status == JobStatus.SUBMITTING.value)
+        .group_by(Job.credit_type)
+    )
+    pending = {pool: float(total) for pool, total in held if pool}
+    for pool, amount in balance.credits.items():
+        await set_credit(session, account_id, pool, max(0.0, amount - pending.get(pool, 0.0)))
+
+    acc = ProviderAccount
+    values: dict[str, object] = {"last_synced_at": clock.now()}
+    if balance.max_concurrency is not None and balance.max_concurrency >= 1:
+        ceiling = balance.max_concurrency
+        values["max_concurrent_jobs_ceiling"] = ceiling
+        values["max_concurrent_jobs"] = case(
+            (acc.max_concurrent_jobs > ceiling, ceiling), else_=acc.max_concurrent_jobs
+        )
+    if balance.daily_cap is not None:
+        values["daily_cap"] = balance.daily_cap
+    revived = [AccountStatus.AUTH_FAILED.value]
+    if any(amount > 0 for amount in balance.credits.values()):
+        revived.append(AccountStatus.EXHAUSTED.value)
+    values["status"] = case((acc.status.in_(revived), AccountStatus.ACTIVE.value), else_=acc.status)
+    values["status_message"] = case((acc.status.in_(revived), None), else_=acc.status_message)
+    await session.execute(update(acc).where(acc.id == account_id).values(values))
+
+
+async def restore_cooled_down(session: AsyncSession) -> Sequence[int]:
+    """Accounts whose cooldown has passed become active again; returns their ids."""
+    now = clock.now()
+    due = (ProviderAccount.status == AccountStatus.COOLING_DOWN.value) & (
+        ProviderAccount.cooldown_until <= now
+    )
+    ids = (await session.scalars(select(ProviderAccount.id).where(due))).all()
+    if ids:
+        await session.execute(
+            update(ProviderAccount)
+            .where(ProviderAccount.id.in_(ids), due)
+            .values(status=AccountStatus.ACTIVE.value, cooldown_until=None, status_message=None)
+        )
+    return ids
+
+
+async def publish(
+    session: AsyncSession, bus: EventBus, account_ids: Sequence[int], type: str = "account.updated"
+) -> None:
+    """After the caller commits: one event per account (state only, no credentials),
+    to its owner, or to everyone for a shared account. The scheduler calls it for the
+    accounts whose status, limits or credits it changed."""
+    stmt = select(ProviderAccount).where(ProviderAccount.id.in_(account_ids))
+    accounts = (await session.scalars(stmt.execution_options(populate_existing=True))).all()
+    for read in await views.reads(session, None, accounts):
+        await bus.emit(type, event_data(read), user_id=read.owner_id, public=read.is_shared)
+
+
+async def ensure_builtin(session: AsyncSession, settings: Settings) -> ProviderAccount:
+    """The shared account of the local renderer: created once, with no credentials; its
+    concurrency follows `local_max_concurrency` at every start. Commits."""
+    account = (
+        await session.scalars(
+            select(ProviderAccount).where(
+                ProviderAccount.is_builtin.is_(True),
+                ProviderAccount.provider_id == LOCAL_PROVIDER,
+            )
+        )
+    ).first()
+    limit = max(1, settings.local_max_concurrency)
+    if account is None:
+        account = ProviderAccount(
+            provider_id=LOCAL_PROVIDER,
+            owner_id=None,
+            is_shared=True,
+            is_builtin=True,
+            nickname="This machine",
+            status=AccountStatus.ACTIVE.value,
+        )
+        session.add(account)
+    account.max_concurrent_jobs = limit
+    account.max_concurrent_jobs_ceiling = limit
+    await session.commit()
+    return account

@@ -1,0 +1,160 @@
+"""Use cases that talk to the provider: sync a balance, test credentials, import a
+browser session from the extension."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pixsim7 import errors
+from pixsim7.accounts import credentials, manage, service
+from pixsim7.accounts.models import AccountStatus, ProviderAccount
+from pixsim7.accounts.schemas import ImportCookies, ImportResult, ProviderCheck, SyncResult
+from pixsim7.config import Settings
+from pixsim7.events import EventBus
+from pixsim7.logging import get_logger
+from pixsim7.providers.base import Balance, ErrorClass, Provider, ProviderError
+from pixsim7.providers.registry import Registry
+from pixsim7.quotas import service as quotas_service
+from pixsim7.users.models import User
+
+log = get_logger(__name__)
+
+UNREADABLE = "the stored credentials cannot be decrypted with the configured keys; set them again"
+
+
+class ProviderUnavailable(errors.AppError):
+    status_code = 502
+    code = "provider_unavailable"
+
+
+async def _balance(
+    provider: Provider, account: ProviderAccount, settings: Settings
+) -> tuple[Balance | None, ProviderCheck]:
+    """Ask the provider for the balance; a failure is classified, never raised."""
+    try:
+        ctx = service.context(account, settings)
+    except ValueError:
+        return None, ProviderCheck(ok=False, error_class=ErrorClass.AUTH.value, message=UNREADABLE)
+    try:
+        balance = await provider.fetch_balance(ctx)
+    except Exception as exc:
+        cls = provider.classify(exc)
+        message = exc.message if isinstance(exc, ProviderError) else type(exc).__name__
+        log.info("balance check failed", account_id=account.id, error_class=cls.value)
+        return None, ProviderCheck(ok=False, error_class=cls.value, message=message)
+    return balance, ProviderCheck(
+        ok=True,
+        credits=dict(balance.credits),
+        max_concurrency=balance.max_concurrency,
+        daily_cap=balance.daily_cap,
+    )
+
+
+async def test(
+    session: AsyncSession, *, registry: Registry, settings: Settings, user: User, account_id: int
+) -> ProviderCheck:
+    """A cheap call with the account's credentials; changes nothing."""
+    account = await manage.get_managed(session, user, account_id)
+    provider = manage.provider_of(registry, account.provider_id)
+    return (await _balance(provider, account, settings))[1]
+
+
+async def _sync(
+    session: AsyncSession, provider: Provider, account: ProviderAccount, settings: Settings
+) -> ProviderCheck:
+    balance, check = await _balance(provider, account, settings)
+    if balance is not None:
+        await service.apply_balance(session, account.id, balance)
+    elif check.error_class is not None:
+        await service.mark_error(session, account.id, check.error_class, check.message or "")
+    await session.commit()
+    await session.refresh(account)
+    return check
+
+
+async def sync(
+    session: AsyncSession,
+    *,
+    bus: EventBus,
+    registry: Registry,
+    settings: Settings,
+    user: User,
+    account_id: int,
+) -> SyncResult:
+    """Credits per pool, plan concurrency and daily cap from the provider. Rejected
+    credentials mark the account auth_failed, used-up credits exhausted."""
+    account = await manage.get_managed(session, user, account_id)
+    provider = manage.provider_of(registry, account.provider_id)
+    check = await _sync(session, provider, account, settings)
+    read = await manage.emit(bus, session, user, account, "account.updated")
+    return SyncResult(**check.model_dump(), account=read)
+
+
+async def import_cookies(
+    session: AsyncSession,
+    *,
+    bus: EventBus,
+    registry: Registry,
+    settings: Settings,
+    user: User,
+    data: ImportCookies,
+) -> ImportResult:
+    """A signed-in browser session, sent by the extension: the provider says whose it is;
+    the caller's account of that identity gets the new credentials (or is created), then
+    is synced. A session the provider does not accept is a 422."""
+    provider = manage.provider_of(registry, data.provider_id)
+    raw = data.raw_data.model_dump(exclude_none=True)
+    raw["cookies"] = credentials.parse_cookies(raw["cookies"])
+    try:
+        imported = await provider.import_session(raw)
+    except ProviderError as exc:
+        if exc.error_class in (ErrorClass.AUTH, ErrorClass.INVALID):
+            raise errors.ValidationFailed(
+                "the session could not be imported", fields={"raw_data": exc.message}
+            ) from exc
+        raise ProviderUnavailable(f"{provider.info.name}: {exc.message}") from exc
+    account = (
+        await session.scalars(
+            select(ProviderAccount).where(
+                ProviderAccount.provider_id == data.provider_id,
+                ProviderAccount.owner_id == user.id,
+                ProviderAccount.provider_user_id == imported.provider_user_id,
+            )
+        )
+    ).first()
+    created = account is None
+    if account is None:
+        quotas_service.check_accounts(user, current=await manage.count_owned(session, user))
+        limit = provider.info.default_max_concurrency
+        account = ProviderAccount(
+            provider_id=data.provider_id,
+            owner_id=user.id,
+            provider_user_id=imported.provider_user_id,
+            max_concurrent_jobs=limit,
+            max_concurrent_jobs_ceiling=limit,
+            status=AccountStatus.ACTIVE.value,
+        )
+        session.add(account)
+    account.email = account.email or imported.email
+    account.nickname = account.nickname or imported.nickname
+    credentials.store(
+        account,
+        credentials.box(settings),
+        jwt_token=imported.jwt_token,
+        cookies=imported.cookies,
+    )
+    if account.status == AccountStatus.AUTH_FAILED:
+        account.status, account.status_message = AccountStatus.ACTIVE.value, None
+    try:
+        await session.commit()
+    except IntegrityError as exc:  # the same identity imported twice at once
+        await session.rollback()
+        raise errors.Conflict("this session is being imported already") from exc
+    log.info("session imported", account_id=account.id, created=created)
+    check = await _sync(session, provider, account, settings)
+    read = await manage.emit(
+        bus, session, user, account, "account.created" if created else "account.updated"
+    )
+    return ImportResult(**check.model_dump(), account=read, created=created)

@@ -1,0 +1,160 @@
+"""Login, sessions and token checks. A token is only as good as its session row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pixsim7 import clock, errors, security
+from pixsim7.auth.models import UserSession
+from pixsim7.auth.ratelimit import RateLimiter
+from pixsim7.config import Settings
+from pixsim7.users import service as users_service
+from pixsim7.users.models import User
+from pixsim7.users.schemas import MeUpdate
+
+BAD_CREDENTIALS = "invalid email or password"
+# Writing last_used_at on every request would make each read a write.
+TOUCH_INTERVAL = dt.timedelta(minutes=1)
+
+
+class InvalidToken(errors.NotAuthenticated):
+    code = "invalid_token"
+
+
+class SessionNotFound(errors.NotFound):
+    code = "session_not_found"
+
+
+@dataclass
+class Issued:
+    token: str
+    session: UserSession
+    user: User
+
+
+async def login(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    limiter: RateLimiter,
+    login: str,
+    password: str,
+    ip: str | None,
+    user_agent: str | None,
+) -> Issued:
+    keys = [f"login:{login.strip().lower()}", f"client:{ip or 'unknown'}"]
+    wait = max([await limiter.retry_after(k) for k in keys])
+    if wait:
+        raise errors.RateLimited("too many login attempts; try again later", retry_after=wait)
+    user = await users_service.get_by_login(session, login)
+    # Verify against a dummy hash for unknown users so both failures take as long.
+    ok = await security.verify_password_async(
+        user.password_hash if user else security.DUMMY_HASH, password
+    )
+    if user is None or not ok or not user.is_active:
+        for k in keys:
+            await limiter.hit(k)
+        raise errors.NotAuthenticated(BAD_CREDENTIALS, code="invalid_credentials")
+    await limiter.reset(keys[0])
+    now = clock.now()
+    user.last_login_at = now
+    issued = _issue(session, settings=settings, user=user, ip=ip, user_agent=user_agent, now=now)
+    await session.commit()
+    return issued
+
+
+def _issue(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    user: User,
+    ip: str | None,
+    user_agent: str | None,
+    now: dt.datetime,
+) -> Issued:
+    expires = now + dt.timedelta(minutes=settings.access_token_minutes)
+    row = UserSession(
+        id=secrets.token_urlsafe(24),
+        user_id=user.id,
+        ip_address=(ip or "")[:64] or None,
+        user_agent=(user_agent or "")[:512] or None,
+        created_at=now,
+        expires_at=expires,
+        last_used_at=now,
+    )
+    session.add(row)
+    token = security.create_access_token(
+        settings.secret, user_id=user.id, session_id=row.id, issued_at=now, expires_at=expires
+    )
+    return Issued(token=token, session=row, user=user)
+
+
+async def authenticate(
+    session: AsyncSession, *, settings: Settings, token: str
+) -> tuple[User, UserSession]:
+    """The user and session a token names; InvalidToken for forged, expired or revoked ones."""
+    now = clock.now()
+    claims = security.decode_access_token(settings.secret, token, now=now)
+    if claims is None:
+        raise InvalidToken("invalid or expired token")
+    row = await session.get(UserSession, claims.session_id)
+    if row is None or row.user_id != claims.user_id or not row.is_live(now):
+        raise InvalidToken("session revoked or expired")
+    user = await session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        raise InvalidToken("user disabled")
+    if now - row.last_used_at > TOUCH_INTERVAL:
+        row.last_used_at = now
+        await session.commit()
+    return user, row
+
+
+async def list_sessions(session: AsyncSession, user: User) -> Sequence[UserSession]:
+    stmt = (
+        select(UserSession)
+        .where(
+            UserSession.user_id == user.id,
+            UserSession.revoked_at.is_(None),
+            UserSession.expires_at > clock.now(),
+        )
+        .order_by(UserSession.created_at.desc())
+    )
+    return (await session.scalars(stmt)).all()
+
+
+async def revoke(session: AsyncSession, user: User, session_id: str) -> None:
+    row = await session.get(UserSession, session_id)
+    if row is None or row.user_id != user.id:
+        raise SessionNotFound("session not found")
+    if row.revoked_at is None:
+        row.revoked_at = clock.now()
+    await session.commit()
+
+
+async def revoke_others(session: AsyncSession, user: User, keep_session_id: str) -> None:
+    """Revoke every session of `user` but one (after a password change). No commit."""
+    await session.execute(
+        update(UserSession)
+        .where(
+            UserSession.user_id == user.id,
+            UserSession.id != keep_session_id,
+            UserSession.revoked_at.is_(None),
+        )
+        .values(revoked_at=clock.now())
+    )
+
+
+async def update_profile(
+    session: AsyncSession, user: User, data: MeUpdate, *, current_session_id: str
+) -> User:
+    """A user's own changes; a new password revokes every other session of theirs."""
+    if await users_service.update_me(session, user, data):
+        await revoke_others(session, user, current_session_id)
+    await session.commit()
+    return user

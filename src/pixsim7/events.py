@@ -1,0 +1,162 @@
+"""The event bus: in-process by default, Redis pub/sub when REDIS_URL is set.
+
+Events are wake-ups and live updates, never the source of truth: one lost while
+Redis restarts delays a screen refresh, not a job. Each process keeps a short
+ring buffer of what it saw so a browser reconnecting with ``Last-Event-ID`` gets
+what it missed over a short window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import os
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from pixsim7.logging import get_logger
+
+log = get_logger(__name__)
+_seq = itertools.count()
+
+
+@dataclass(frozen=True)
+class Event:
+    type: str  # entity first: job.updated, asset.created, account.updated
+    data: dict[str, Any]
+    user_id: int | None = None  # owner; None = visible to admins only (or broadcast: see `public`)
+    public: bool = False  # visible to every signed-in user (e.g. a shared account changed)
+    id: str = field(default_factory=lambda: _new_id())
+    ts: float = field(default_factory=time.time)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), default=str, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> Event:
+        return cls(**json.loads(raw))
+
+
+def _new_id() -> str:
+    # Sortable across processes: nanoseconds, then a per-process sequence and pid.
+    return f"{time.time_ns():020d}-{os.getpid():07d}-{next(_seq) % 10**6:06d}"
+
+
+class EventBus:
+    """Fan-out to local subscribers, plus a replay window for Last-Event-ID."""
+
+    def __init__(self, *, buffer_size: int = 1000, replay_seconds: float = 300.0) -> None:
+        self._subscribers: set[asyncio.Queue[Event]] = set()
+        self._recent: deque[Event] = deque(maxlen=buffer_size)
+        self._replay_seconds = replay_seconds
+
+    async def start(self) -> None:
+        """Connect backends; in-process needs nothing."""
+
+    async def stop(self) -> None:
+        """Disconnect backends."""
+
+    async def publish(self, event: Event) -> None:
+        self._deliver(event)
+
+    async def emit(
+        self, type: str, data: dict[str, Any], *, user_id: int | None, public: bool = False
+    ) -> None:
+        await self.publish(Event(type=type, data=data, user_id=user_id, public=public))
+
+    def _deliver(self, event: Event) -> None:
+        self._recent.append(event)
+        for queue in list(self._subscribers):
+            if queue.full():  # a stalled client must not hold memory: drop its oldest
+                with contextlib.suppress(asyncio.QueueEmpty):
+                    queue.get_nowait()
+            queue.put_nowait(event)
+
+    def replay_after(self, last_id: str) -> list[Event]:
+        horizon = time.time() - self._replay_seconds
+        return [e for e in self._recent if e.id > last_id and e.ts >= horizon]
+
+    @contextlib.asynccontextmanager
+    async def subscribe(self, maxsize: int = 1000) -> AsyncIterator[asyncio.Queue[Event]]:
+        queue: asyncio.Queue[Event] = asyncio.Queue(maxsize=maxsize)
+        self._subscribers.add(queue)
+        try:
+            yield queue
+        finally:
+            self._subscribers.discard(queue)
+
+    async def healthy(self) -> bool:
+        return True
+
+
+class RedisEventBus(EventBus):
+    """Publishes to a Redis channel; a listener delivers what any process published."""
+
+    def __init__(self, url: str, *, channel: str = "pixsim7:events", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._url = url
+        self._channel = channel
+        self._redis: Any = None
+        self._listener: asyncio.Task[None] | None = None
+        self._connected = asyncio.Event()
+
+    async def start(self) -> None:
+        import redis.asyncio as redis
+
+        self._redis = redis.from_url(self._url, socket_connect_timeout=2, socket_timeout=None)
+        self._listener = asyncio.create_task(self._listen(), name="events-redis-listener")
+
+    async def stop(self) -> None:
+        if self._listener:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
+        if self._redis is not None:
+            await self._redis.aclose()
+
+    async def wait_connected(self, seconds: float = 5.0) -> None:
+        await asyncio.wait_for(self._connected.wait(), seconds)
+
+    async def publish(self, event: Event) -> None:
+        try:
+            await self._redis.publish(self._channel, event.to_json())
+        except Exception as exc:  # Redis down: the DB still has the truth
+            log.warning("event publish failed", event_type=event.type, error=str(exc))
+
+    async def healthy(self) -> bool:
+        try:
+            return bool(await self._redis.ping())
+        except Exception:
+            return False
+
+    async def _listen(self) -> None:
+        delay = 0.2
+        while True:
+            try:
+                async with self._redis.pubsub() as pubsub:
+                    await pubsub.subscribe(self._channel)
+                    self._connected.set()
+                    delay = 0.2
+                    async for message in pubsub.listen():
+                        if message.get("type") == "message":
+                            self._deliver(Event.from_json(message["data"]))
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # reconnect: Redis restarted or the network blinked
+                self._connected.clear()
+                log.warning("event listener reconnecting", error=str(exc))
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+
+def create_bus(redis_url: str | None, *, channel: str = "pixsim7:events") -> EventBus:
+    return RedisEventBus(redis_url, channel=channel) if redis_url else EventBus()
+
+
+def visible_to(user_id: int, is_admin: bool) -> Callable[[Event], bool]:
+    return lambda e: is_admin or e.public or e.user_id == user_id

@@ -1,0 +1,323 @@
+"""Claiming jobs: one UPDATE … RETURNING per claim, with the account chosen in the same statement.
+
+This is the only module where SQLite and PostgreSQL differ. On PostgreSQL the job row and the
+account row are taken with ``FOR UPDATE SKIP LOCKED``, so concurrent workers step past each
+other instead of queueing. SQLite has no row locks: its writers are serialized by
+``BEGIN IMMEDIATE`` (db.py), which gives the same guarantee.
+
+In-flight counts are derived from jobs (status submitting/processing), never kept as a
+counter. Under PostgreSQL's READ COMMITTED a claimer whose statement snapshot predates
+another claimer's commit could count one job too few for an account; `_still_fits` recounts
+after the account row is locked (a fresh statement sees every earlier holder's commit) and
+the caller rolls back when the account turned out full.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Table,
+    and_,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pixsim7.accounts.models import (
+    AccountStatus,
+    ProviderAccount,
+    ProviderCredit,
+    SelectionStrategy,
+)
+from pixsim7.jobs.models import Job, JobDependency, ProviderSubmission, QueueState, Worker
+from pixsim7.jobs.states import IN_FLIGHT, JobStatus
+
+_IN_FLIGHT = [s.value for s in IN_FLIGHT]
+_JOBS = cast(Table, Job.__table__)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    job_id: int
+    account_id: int
+
+
+def _postgres(session: AsyncSession) -> bool:
+    return session.bind is not None and session.bind.dialect.name == "postgresql"
+
+
+def start_of_day(now: dt.datetime) -> dt.datetime:
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def account_usable(a: FromClause, now: dt.datetime) -> ColumnElement[bool]:
+    """The account itself can take one more job now: status, cooldown, slots, daily cap."""
+    inflight = Job.__table__.alias("inflight")
+    sub = ProviderSubmission.__table__.alias("sub_today")
+    busy = (
+        select(func.count())
+        .select_from(inflight)
+        .where(inflight.c.account_id == a.c.id, inflight.c.status.in_(_IN_FLIGHT))
+        .correlate_except(inflight)
+        .scalar_subquery()
+    )
+    used_today = (
+        select(func.count())
+        .select_from(sub)
+        .where(sub.c.account_id == a.c.id, sub.c.started_at >= start_of_day(now))
+        .correlate_except(sub)
+        .scalar_subquery()
+    )
+    return and_(
+        or_(
+            a.c.status == AccountStatus.ACTIVE.value,
+            and_(
+                a.c.status == AccountStatus.COOLING_DOWN.value,
+                or_(a.c.cooldown_until.is_(None), a.c.cooldown_until <= now),
+            ),
+        ),
+        busy < a.c.max_concurrent_jobs,
+        or_(a.c.daily_cap.is_(None), used_today < a.c.daily_cap),
+    )
+
+
+def account_fits_job(a: FromClause, job: FromClause) -> ColumnElement[bool]:
+    """The account may serve this job: provider, ownership or sharing, pin, credits."""
+    credit = ProviderCredit.__table__.alias("credit")
+    # Providers with no credit pools (local, ComfyUI) leave credit_type empty: unlimited.
+    enough = or_(
+        job.c.credit_type.is_(None),
+        job.c.estimated_credits <= 0,
+        exists()
+        .where(credit.c.account_id == a.c.id, credit.c.amount >= job.c.estimated_credits)
+        .correlate_except(credit),
+    )
+    return and_(
+        a.c.provider_id == job.c.provider_id,
+        or_(a.c.owner_id == job.c.owner_id, a.c.is_shared, a.c.is_builtin),
+        or_(job.c.pinned_account_id.is_(None), a.c.id == job.c.pinned_account_id),
+        enough,
+    )
+
+
+def job_ready(job: FromClause, now: dt.datetime) -> ColumnElement[bool]:
+    """Pending, due, dependencies completed, owner's queue not paused."""
+    dep = JobDependency.__table__.alias("dep")
+    parent = Job.__table__.alias("parent")
+    queue = QueueState.__table__.alias("queue")
+    return and_(
+        job.c.status == JobStatus.PENDING.value,
+        or_(job.c.run_after.is_(None), job.c.run_after <= now),
+        ~exists()
+        .select_from(dep.join(parent, parent.c.id == dep.c.depends_on_id))
+        .where(dep.c.job_id == job.c.id, parent.c.status != JobStatus.COMPLETED.value)
+        .correlate_except(dep, parent),
+        ~exists().where(queue.c.user_id == job.c.owner_id, queue.c.paused).correlate_except(queue),
+    )
+
+
+def _strategy_order(
+    a: FromClause, strategies: dict[str, SelectionStrategy]
+) -> list[ColumnElement[Any]]:
+    """Account priority first, then the job's provider's strategy (least recently used by
+    default): each strategy's key only counts for the providers that chose it. (SQLite
+    allows no outer-query columns in a subquery's ORDER BY, hence `a.provider_id`.)"""
+    order: list[ColumnElement[Any]] = [a.c.priority.desc()]
+    most_credits = [p for p, s in strategies.items() if s == SelectionStrategy.MOST_CREDITS]
+    round_robin = [p for p, s in strategies.items() if s == SelectionStrategy.ROUND_ROBIN]
+    if most_credits:
+        credit = ProviderCredit.__table__.alias("most")
+        most = (
+            select(func.max(credit.c.amount))
+            .where(credit.c.account_id == a.c.id)
+            .correlate_except(credit)
+            .scalar_subquery()
+        )
+        order.append(case((a.c.provider_id.in_(most_credits), -func.coalesce(most, 0)), else_=0))
+    if round_robin:
+        last = ProviderAccount.__table__.alias("last")
+        last_id = (
+            select(last.c.id)
+            .where(last.c.provider_id == a.c.provider_id, last.c.last_used_at.is_not(None))
+            .order_by(last.c.last_used_at.desc(), last.c.id.desc())
+            .limit(1)
+            .correlate_except(last)
+            .scalar_subquery()
+        )
+        # The next id after the last one used, wrapping around.
+        after_last = case((a.c.id > func.coalesce(last_id, 0), 0), else_=1)
+        order.append(case((a.c.provider_id.in_(round_robin), after_last), else_=0))
+        order.append(case((a.c.provider_id.in_(round_robin), a.c.id), else_=0))
+    order += [a.c.last_used_at.asc().nulls_first(), a.c.id.asc()]
+    return order
+
+
+async def claim_next(
+    session: AsyncSession,
+    *,
+    worker_id: str,
+    now: dt.datetime,
+    lease_until: dt.datetime,
+    strategies: dict[str, SelectionStrategy],
+) -> Claimed | None:
+    """Take the best ready job (priority, then age) that some account can serve, with that
+    account, in one statement. The caller commits (after writing the submission row)."""
+    pg = _postgres(session)
+    jobs = _JOBS
+    cand = jobs.alias("cand")
+    acc = ProviderAccount.__table__.alias("acc")
+    pick = ProviderAccount.__table__.alias("pick")
+    # Accounts with a free slot now, computed once per statement (not once per pending
+    # job: the scan below may look at thousands of them before one fits).
+    free = (
+        select(acc.c.id, acc.c.provider_id, acc.c.owner_id, acc.c.is_shared, acc.c.is_builtin)
+        .where(account_usable(acc, now))
+        .cte("free")
+        .prefix_with("MATERIALIZED")
+    )
+
+    job_id = (
+        select(cand.c.id)
+        .where(job_ready(cand, now), exists().where(account_fits_job(free, cand)))
+        .order_by(cand.c.priority.desc(), cand.c.id.asc())
+        .limit(1)
+    )
+    account_id = (
+        select(pick.c.id)
+        .where(account_fits_job(pick, jobs), account_usable(pick, now))
+        .order_by(*_strategy_order(pick, strategies))
+        .limit(1)
+    )
+    if pg:
+        job_id = job_id.with_for_update(skip_locked=True, of=cand)
+        account_id = account_id.with_for_update(skip_locked=True, of=pick)
+    stmt = (
+        update(jobs)
+        .where(jobs.c.id == job_id.scalar_subquery())
+        .values(
+            status=JobStatus.SUBMITTING.value,
+            account_id=account_id.scalar_subquery(),
+            lease_owner=worker_id,
+            lease_until=lease_until,
+            started_at=func.coalesce(jobs.c.started_at, now),
+            wait_reason=None,
+            updated_at=now,
+        )
+        .returning(jobs.c.id, jobs.c.account_id)
+    )
+    row = (await session.execute(stmt)).first()
+    if row is None:
+        return None
+    if row.account_id is None or not await _still_fits(session, row.account_id, now):
+        # Every fitting account was locked by another claimer, or it filled up meanwhile.
+        await session.rollback()
+        return None
+    await session.execute(
+        update(ProviderAccount).where(ProviderAccount.id == row.account_id).values(last_used_at=now)
+    )
+    return Claimed(job_id=row.id, account_id=row.account_id)
+
+
+async def _still_fits(session: AsyncSession, account_id: int, now: dt.datetime) -> bool:
+    """Recount the account's in-flight jobs (ours included) now that its row is ours."""
+    a = ProviderAccount.__table__
+    busy = (
+        select(func.count())
+        .select_from(Job)
+        .where(Job.account_id == account_id, Job.status.in_(_IN_FLIGHT))
+        .scalar_subquery()
+    )
+    row = (
+        await session.execute(select(a.c.max_concurrent_jobs, busy).where(a.c.id == account_id))
+    ).first()
+    return row is not None and row[1] <= row[0]
+
+
+async def claim_expired(
+    session: AsyncSession,
+    *,
+    worker_id: str,
+    now: dt.datetime,
+    lease_until: dt.datetime,
+    silent_for: dt.timedelta,
+) -> int | None:
+    """Take one job left in `submitting` by a dead worker: its lease ran out AND its worker
+    has not heartbeated for `silent_for`. A slow but live worker keeps its job, because
+    nobody can tell whether its provider call is still about to arrive."""
+    cand = Job.__table__.alias("cand")
+    owner = Worker.__table__.alias("owner")
+    job_id = (
+        select(cand.c.id)
+        .where(
+            cand.c.status == JobStatus.SUBMITTING.value,
+            cand.c.lease_until < now,
+            ~exists()
+            .where(owner.c.id == cand.c.lease_owner, owner.c.heartbeat_at >= now - silent_for)
+            .correlate_except(owner),
+        )
+        .order_by(cand.c.lease_until.asc())
+        .limit(1)
+    )
+    if _postgres(session):
+        job_id = job_id.with_for_update(skip_locked=True, of=cand)
+    stmt = (
+        update(_JOBS)
+        .where(_JOBS.c.id == job_id.scalar_subquery())
+        .values(lease_owner=worker_id, lease_until=lease_until, updated_at=now)
+        .returning(_JOBS.c.id)
+    )
+    return (await session.execute(stmt)).scalar()
+
+
+async def claim_due_polls(
+    session: AsyncSession,
+    *,
+    worker_id: str,
+    now: dt.datetime,
+    lease_until: dt.datetime,
+    limit: int,
+) -> list[int]:
+    """Take up to `limit` processing jobs whose next check is due (and no live worker
+    is polling them), leasing them for one round of polling."""
+    cand = Job.__table__.alias("cand")
+    due = (
+        select(cand.c.id)
+        .where(
+            cand.c.status == JobStatus.PROCESSING.value,
+            or_(cand.c.next_check_at.is_(None), cand.c.next_check_at <= now),
+            or_(cand.c.lease_until.is_(None), cand.c.lease_until < now),
+        )
+        .order_by(cand.c.next_check_at.asc().nulls_first())
+        .limit(limit)
+    )
+    if _postgres(session):
+        due = due.with_for_update(skip_locked=True, of=cand)
+    jobs = _JOBS
+    stmt = (
+        update(jobs)
+        .where(jobs.c.id.in_(due))
+        .values(lease_owner=worker_id, lease_until=lease_until)
+        .returning(jobs.c.id)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def extend_leases(session: AsyncSession, *, worker_id: str, lease_until: dt.datetime) -> None:
+    """Heartbeat: keep the leases of this worker's submit calls under way. Rows being
+    changed right now are skipped (they are leaving `submitting`), so the heartbeat never
+    waits on, or deadlocks with, the worker's own transitions."""
+    mine = select(_JOBS.c.id).where(
+        _JOBS.c.lease_owner == worker_id, _JOBS.c.status == JobStatus.SUBMITTING.value
+    )
+    if _postgres(session):
+        mine = mine.with_for_update(skip_locked=True)
+    await session.execute(update(_JOBS).where(_JOBS.c.id.in_(mine)).values(lease_until=lease_until))

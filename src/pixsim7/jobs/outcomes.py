@@ -1,0 +1,223 @@
+"""What the worker does with a provider's answer: accepted, completed, or an error class.
+
+Helpers here take the session and do not commit; the scheduler and poller own the
+transaction. Every status change is a conditional UPDATE on the status the worker
+expects, so a cancel from the API in between wins and is noticed (rowcount 0).
+
+Error classes (providers/base.py):
+  auth, quota          -> the account is marked (accounts.service) and the job moves on:
+                          back to pending without its account, another one will be chosen
+  concurrency          -> the account cools down with a lower limit; the job goes back
+  output_moderation,
+  transient            -> retried after a growing delay, within `RetryPolicy.budget`
+  input_moderation,
+  invalid              -> the job fails now with the provider's message
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pixsim7 import clock
+from pixsim7.accounts import service as accounts_service
+from pixsim7.jobs import service
+from pixsim7.jobs.models import Job, ProviderSubmission
+from pixsim7.jobs.states import JobStatus, SubmissionStatus
+from pixsim7.providers.base import ErrorClass
+
+MAX_MESSAGE = 2000
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    budget: int = 3  # retries of transient/output-moderation failures per job
+    base_delay_s: float = 2.0
+    max_delay_s: float = 120.0
+    max_attempts: int = 20  # submissions of any kind, so moving between accounts ends
+
+    def delay(self, retries: int) -> dt.timedelta:
+        return dt.timedelta(seconds=min(self.max_delay_s, self.base_delay_s * 2 ** (retries - 1)))
+
+
+def _in_flight(job_id: int, status: JobStatus) -> Any:
+    return service.sql_update_job(job_id).where(Job.status == status.value)
+
+
+async def accepted(
+    session: AsyncSession,
+    job_id: int,
+    sub: ProviderSubmission,
+    provider_job_id: str,
+    raw: dict[str, Any],
+    *,
+    next_check_at: dt.datetime,
+) -> Job | None:
+    """The provider took the attempt. None when the job was cancelled meanwhile."""
+    now = clock.now()
+    sub.status = SubmissionStatus.ACCEPTED.value
+    sub.provider_job_id = provider_job_id
+    sub.response = _small(raw)
+    sub.responded_at = now
+    result = await session.execute(
+        _in_flight(job_id, JobStatus.SUBMITTING).values(
+            status=JobStatus.PROCESSING.value,
+            provider_job_id=provider_job_id,
+            submitted_at=now,
+            next_check_at=next_check_at,
+            lease_owner=None,
+            lease_until=None,
+            progress=0.0,
+            updated_at=now,
+        )
+    )
+    job = await service.reload(session, job_id)
+    if not result.rowcount or job is None:  # type: ignore[attr-defined]
+        sub.status = SubmissionStatus.CANCELLED.value
+        return None
+    service.note(job, "submitted", account_id=job.account_id, provider_job_id=provider_job_id)
+    return job
+
+
+async def completed(
+    session: AsyncSession,
+    job: Job,
+    *,
+    result_url: str | None,
+    asset_id: int | None,
+) -> bool:
+    now = clock.now()
+    result = await session.execute(
+        _in_flight(job.id, JobStatus.PROCESSING).values(
+            status=JobStatus.COMPLETED.value,
+            result_url=result_url,
+            asset_id=asset_id,
+            progress=1.0,
+            actual_credits=job.estimated_credits,
+            reserved_credits=0.0,
+            completed_at=now,
+            lease_owner=None,
+            lease_until=None,
+            next_check_at=None,
+            wait_reason=None,
+            updated_at=now,
+        )
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return False
+    await session.refresh(job)
+    service.note(job, "completed")
+    sub = await latest_submission(session, job.id)
+    if sub is not None:
+        sub.status = SubmissionStatus.SUCCEEDED.value
+        sub.finished_at = now
+        sub.credits = job.estimated_credits
+    if job.account_id is not None:
+        took = (now - (job.submitted_at or now)).total_seconds()
+        await accounts_service.record_success(session, job.account_id, took)
+    return True
+
+
+async def failed(
+    session: AsyncSession,
+    job: Job,
+    error_class: ErrorClass,
+    message: str,
+    *,
+    expect: JobStatus,
+    policy: RetryPolicy,
+    retry_after: float | None = None,
+) -> list[Job]:
+    """Apply the error class to the job and its account; returns every job changed
+    (dependents that fail with it included). Empty when the job changed meanwhile."""
+    now = clock.now()
+    message = message[:MAX_MESSAGE]
+    account_id = job.account_id
+    retries = job.retries
+    values: dict[str, Any] = {
+        "lease_owner": None,
+        "lease_until": None,
+        "next_check_at": None,
+        "account_id": None,
+        "provider_job_id": None,
+        "reserved_credits": 0.0,
+        "error_class": error_class.value,
+        "error_message": message,
+        "updated_at": now,
+    }
+    final = error_class in (ErrorClass.INPUT_MODERATION, ErrorClass.INVALID)
+    if error_class in (ErrorClass.TRANSIENT, ErrorClass.OUTPUT_MODERATION):
+        retries += 1
+        final = retries > policy.budget
+        values["retries"] = retries
+        values["run_after"] = now + policy.delay(retries)
+    elif error_class is ErrorClass.CONCURRENCY and retry_after:
+        values["run_after"] = now + dt.timedelta(seconds=retry_after)
+    final = final or job.attempts >= policy.max_attempts
+    if final:
+        values |= {"status": JobStatus.FAILED.value, "completed_at": now, "wait_reason": None}
+        values.pop("account_id")  # keep where it ran, for the record
+    else:
+        values |= {"status": JobStatus.PENDING.value, "progress": None}
+    result = await session.execute(_in_flight(job.id, expect).values(values))
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return []
+    if account_id is not None:
+        # Lock order everywhere: job, then account, then its credits (as the claim does),
+        # so concurrent workers never deadlock on PostgreSQL.
+        await accounts_service.record_failure(
+            session, account_id, error_class, message, retry_after
+        )
+        if job.reserved_credits and job.credit_type:
+            await accounts_service.release_credits(
+                session, account_id, job.credit_type, job.reserved_credits
+            )
+    await session.refresh(job)
+    sub = await latest_submission(session, job.id)
+    if sub is not None and sub.finished_at is None:
+        sub.status = (
+            SubmissionStatus.REJECTED.value
+            if sub.status == SubmissionStatus.SUBMITTING
+            else SubmissionStatus.FAILED.value
+        )
+        sub.error_class = error_class.value
+        sub.error_message = message
+        sub.finished_at = now
+    verb = "failed" if final else "requeued"
+    service.note(job, verb, error_class=error_class.value, message=message, account_id=account_id)
+    changed = [job]
+    if final:
+        changed += await service.fail_dependents(session, job)
+    else:
+        job.wait_reason = _why_requeued(error_class, account_id, job.run_after)
+    return changed
+
+
+def _why_requeued(cls: ErrorClass, account_id: int | None, run_after: dt.datetime | None) -> str:
+    if cls in (ErrorClass.AUTH, ErrorClass.QUOTA):
+        return f"moving off account {account_id} ({cls.value})"
+    if cls is ErrorClass.CONCURRENCY:
+        return f"account {account_id} at its limit; retrying"
+    when = run_after.isoformat(timespec="seconds") if run_after else "soon"
+    return f"retrying after {cls.value} error at {when}"
+
+
+async def latest_submission(session: AsyncSession, job_id: int) -> ProviderSubmission | None:
+    from sqlalchemy import select
+
+    stmt = (
+        select(ProviderSubmission)
+        .where(ProviderSubmission.job_id == job_id)
+        .order_by(ProviderSubmission.attempt.desc(), ProviderSubmission.id.desc())
+        .limit(1)
+    )
+    return (await session.scalars(stmt)).first()
+
+
+def _small(raw: dict[str, Any]) -> dict[str, Any]:
+    """Keep responses small in the DB; a full provider answer can be large."""
+    text = str(raw)
+    return raw if len(text) <= 4000 else {"truncated": text[:4000]}

@@ -1,0 +1,311 @@
+"""Polling processing jobs: one call per account where the provider lists many jobs at once
+(ProviderInfo.list_polling), else one per job; backoff bounded; per-provider timeout.
+
+A round leases the due jobs (claim.claim_due_polls), asks the providers with no
+transaction open, then applies every answer in one transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pixsim7 import clock
+from pixsim7.accounts import service as accounts_service
+from pixsim7.accounts.models import ProviderAccount
+from pixsim7.jobs import claim, handover, outcomes, service
+from pixsim7.jobs.models import Job
+from pixsim7.jobs.runtime import Runtime, transaction
+from pixsim7.jobs.states import JobStatus
+from pixsim7.logging import get_logger
+from pixsim7.providers.base import (
+    AccountContext,
+    ErrorClass,
+    PollResult,
+    Provider,
+    ProviderError,
+    ProviderStatus,
+)
+from pixsim7.quotas import service as quotas_service
+
+log = get_logger(__name__)
+BALANCE_EVERY_S = 30.0  # reconcile an account's credits from the provider at most this often
+Answers = dict[str, PollResult] | BaseException
+
+
+class Poller:
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self._balance_at: dict[int, float] = {}
+        self._limit = asyncio.Semaphore(rt.config.poll_concurrency)
+
+    async def round(self) -> int:
+        """Poll every due job once; returns how many were polled."""
+        rt = self.rt
+        async with rt.db.sessionmaker() as session:
+            ids = await claim.claim_due_polls(
+                session,
+                worker_id=rt.worker_id,
+                now=clock.now(),
+                lease_until=rt.lease_until(),
+                limit=rt.config.poll_batch,
+            )
+            if not ids:
+                await session.rollback()
+                return 0
+            jobs = (await session.scalars(select(Job).where(Job.id.in_(ids)))).all()
+            account_ids = {j.account_id for j in jobs if j.account_id is not None}
+            accounts = {
+                a.id: a
+                for a in (
+                    await session.scalars(
+                        select(ProviderAccount).where(ProviderAccount.id.in_(account_ids))
+                    )
+                ).all()
+            }
+            await session.commit()
+            groups: dict[tuple[str, int], list[Job]] = defaultdict(list)
+            for job in jobs:
+                groups[(job.provider_id, job.account_id or 0)].append(job)
+            keys = list(groups)
+            answers = await asyncio.gather(
+                *(self._ask(k[0], accounts.get(k[1]), groups[k]) for k in keys),
+                return_exceptions=True,
+            )
+            outputs = await self._ingest(groups, answers, accounts)
+        answer_of = {
+            job.id: answer for key, answer in zip(keys, answers, strict=True) for job in groups[key]
+        }
+        # Accounts are locked in ascending order in every round, so rounds of different
+        # workers cannot deadlock on them.
+        order = sorted(jobs, key=lambda j: (j.account_id or 0, j.id))
+
+        async def apply(tx: AsyncSession) -> list[Job]:
+            changed: list[Job] = []
+            for stale in order:
+                job = await tx.get(Job, stale.id)
+                if job is not None and await self._apply(
+                    tx, job, answer_of[job.id], outputs.get(job.id)
+                ):
+                    changed.append(job)
+            return changed
+
+        changed = await transaction(rt, apply)
+        await rt.emit(changed)
+        done = [j for j in changed if j.status == JobStatus.COMPLETED]
+        await self._count_credits(done)
+        finished_accounts = {
+            j.account_id
+            for j in changed
+            if j.account_id is not None and j.status in (JobStatus.COMPLETED, JobStatus.FAILED)
+        }
+        if finished_accounts or changed:
+            rt.wake_scheduler.set()
+        if finished_accounts:
+            await self._reconcile(finished_accounts, accounts)
+        return len(ids)
+
+    async def _count_credits(self, done: Sequence[Job]) -> None:
+        """Spent credits into each owner's daily usage: its own short transaction, since
+        every completion of a user touches the same row."""
+        spent: dict[int, float] = defaultdict(float)
+        for job in done:
+            spent[job.owner_id] += job.estimated_credits
+        spent = {user: amount for user, amount in spent.items() if amount}
+        if not spent:
+            return
+
+        async def work(tx: AsyncSession) -> None:
+            for user_id in sorted(spent):
+                await quotas_service.record_credits(tx, user_id, spent[user_id])
+
+        await transaction(self.rt, work)
+
+    async def _ask(
+        self, provider_id: str, account: ProviderAccount | None, jobs: Sequence[Job]
+    ) -> dict[str, PollResult]:
+        if account is None:
+            raise ProviderError("account deleted", error_class=ErrorClass.AUTH)
+        provider = self.rt.provider(provider_id)
+        ctx = accounts_service.context(account, self.rt.settings)
+        ids = [j.provider_job_id for j in jobs if j.provider_job_id]
+        if provider.info.list_polling:
+            async with self._limit:
+                return await provider.poll(ctx, ids)
+        parts = await asyncio.gather(*(self._one(provider, ctx, i) for i in ids))
+        return {k: v for part in parts for k, v in part.items()}
+
+    async def _ingest(
+        self,
+        groups: dict[tuple[str, int], list[Job]],
+        answers: Sequence[Answers],
+        accounts: dict[int, ProviderAccount],
+    ) -> dict[int, int | BaseException]:
+        """Outputs of succeeded jobs into the asset library, before the round's transaction
+        (the pipeline writes in its own sessions)."""
+        todo: list[tuple[Job, PollResult, ProviderAccount]] = []
+        if not self.rt.config.ingest:
+            return {}
+        for (_, account_id), answer in zip(groups, answers, strict=True):
+            account = accounts.get(account_id)
+            if isinstance(answer, BaseException) or account is None:
+                continue
+            for job in groups[(_, account_id)]:
+                result = answer.get(job.provider_job_id or "")
+                if result is not None and result.status is ProviderStatus.SUCCEEDED:
+                    todo.append((job, result, account))
+        outs = await asyncio.gather(*(self._take(*t) for t in todo), return_exceptions=True)
+        return {job.id: out for (job, _, _), out in zip(todo, outs, strict=True)}
+
+    async def _take(self, job: Job, result: PollResult, account: ProviderAccount) -> int:
+        provider = self.rt.provider(job.provider_id)
+        ctx = accounts_service.context(account, self.rt.settings)
+        async with self._limit:
+            return await handover.take_output(self.rt, job, provider, ctx, result)
+
+    async def _one(
+        self, provider: Provider, ctx: AccountContext, provider_job_id: str
+    ) -> dict[str, PollResult]:
+        async with self._limit:
+            return await provider.poll(ctx, [provider_job_id])
+
+    async def _apply(
+        self,
+        session: AsyncSession,
+        job: Job,
+        answer: Answers,
+        output: int | BaseException | None,
+    ) -> bool:
+        """Apply one job's answer; True if the job changed in a way screens should see."""
+        rt = self.rt
+        provider = rt.provider(job.provider_id)
+        now = clock.now()
+        result = None
+        if isinstance(answer, BaseException):
+            log.warning("poll failed", job_id=job.id, error=str(answer))
+        else:
+            result = answer.get(job.provider_job_id or "")
+        if result is not None and result.status in (
+            ProviderStatus.SUCCEEDED,
+            ProviderStatus.FILTERED,
+            ProviderStatus.FAILED,
+            ProviderStatus.CANCELLED,
+        ):
+            return await self._finish(session, job, result, output)
+        started = job.submitted_at or now
+        if (now - started).total_seconds() > provider.info.timeout_s:
+            await outcomes.failed(
+                session,
+                job,
+                ErrorClass.TRANSIENT,
+                f"no result after {provider.info.timeout_s:.0f} s (provider timeout)",
+                expect=JobStatus.PROCESSING,
+                policy=rt.config.retry,
+            )
+            return True
+        progress = result.progress if result is not None else job.progress
+        await session.execute(
+            service.sql_update_job(job.id)
+            .where(Job.status == JobStatus.PROCESSING.value)
+            .values(
+                progress=progress,
+                next_check_at=now + self._interval(provider, now - started),
+                lease_owner=None,
+                lease_until=None,
+            )
+        )
+        moved = progress is not None and progress != job.progress
+        if moved:
+            job.progress = progress
+        return moved
+
+    def _interval(self, provider: Provider, age: dt.timedelta) -> dt.timedelta:
+        """Checks grow sparser while a job is young and stay bounded: a tenth of its age,
+        between the first check delay and the provider's interval (or our cap)."""
+        cfg = self.rt.config
+        low = min(cfg.first_poll_s, provider.info.poll_interval_s)
+        high = min(cfg.max_poll_interval_s, max(provider.info.poll_interval_s, low))
+        return dt.timedelta(seconds=max(low, min(high, age.total_seconds() / 10)))
+
+    async def _finish(
+        self,
+        session: AsyncSession,
+        job: Job,
+        result: PollResult,
+        output: int | BaseException | None,
+    ) -> bool:
+        rt = self.rt
+        if result.status is ProviderStatus.SUCCEEDED and not isinstance(output, BaseException):
+            return await outcomes.completed(
+                session, job, result_url=result.output_url, asset_id=output
+            )
+        if isinstance(output, BaseException):  # the output could not be taken in
+            provider = rt.provider(job.provider_id)
+            changed = await outcomes.failed(
+                session,
+                job,
+                provider.classify(output),
+                f"output not stored: {output}",
+                expect=JobStatus.PROCESSING,
+                policy=rt.config.retry,
+            )
+            return bool(changed)
+        if result.status is ProviderStatus.CANCELLED:
+            changed = await outcomes.failed(
+                session,
+                job,
+                ErrorClass.TRANSIENT,
+                result.error_message or "cancelled at the provider",
+                expect=JobStatus.PROCESSING,
+                policy=rt.config.retry,
+            )
+            return bool(changed)
+        cls = result.error_class or (
+            ErrorClass.OUTPUT_MODERATION
+            if result.status is ProviderStatus.FILTERED
+            else ErrorClass.TRANSIENT
+        )
+        changed = await outcomes.failed(
+            session,
+            job,
+            cls,
+            result.error_message or f"the provider reports {result.status.value}",
+            expect=JobStatus.PROCESSING,
+            policy=rt.config.retry,
+        )
+        await rt.emit(changed[1:])  # dependents; the job itself is emitted by the round
+        return bool(changed)
+
+    async def _reconcile(self, account_ids: set[int], accounts: dict[int, ProviderAccount]) -> None:
+        """Credits reserved at submit are corrected from the provider's own balance."""
+        now = time.monotonic()
+        for account_id in account_ids:
+            account = accounts.get(account_id)
+            if account is None or now - self._balance_at.get(account_id, -1e9) < BALANCE_EVERY_S:
+                continue
+            provider = self.rt.provider(account.provider_id)
+            if not provider.info.credit_pools:
+                continue
+            self._balance_at[account_id] = now
+            try:
+                balance = await provider.fetch_balance(
+                    accounts_service.context(account, self.rt.settings)
+                )
+            except Exception as exc:
+                log.warning("balance refresh failed", account_id=account_id, error=str(exc))
+                continue
+            async with self.rt.db.sessionmaker() as session:
+                # The account row first, as in the claim: then its credits (no deadlock).
+                await session.execute(
+                    select(ProviderAccount.id)
+                    .where(ProviderAccount.id == account_id)
+                    .with_for_update()
+                )
+                await accounts_service.apply_balance(session, account_id, balance)
+                await session.commit()

@@ -1,0 +1,96 @@
+"""What a worker's loops share: its settings and the process-wide objects."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pixsim7 import clock
+from pixsim7.accounts.models import SelectionStrategy
+from pixsim7.config import Settings
+from pixsim7.db import Database
+from pixsim7.events import EventBus
+from pixsim7.jobs import outcomes, service
+from pixsim7.jobs.models import Job
+from pixsim7.providers.base import ErrorClass, Provider, ProviderError
+from pixsim7.providers.registry import Registry
+
+
+@dataclass
+class WorkerConfig:
+    lease_s: float = 60.0  # a dead worker's submitting jobs are recovered after this
+    submit_concurrency: int = 32  # provider submit calls under way at once
+    poll_batch: int = 500  # processing jobs taken per polling round
+    poll_concurrency: int = 32  # poll calls under way at once
+    tick_s: float = 0.5  # idle wait between claims when nothing woke us
+    first_poll_s: float = 1.0  # first status check after submit (bounded by the provider's)
+    max_poll_interval_s: float = 30.0
+    heartbeat_s: float = 5.0
+    explain_every_s: float = 2.0  # refresh pending jobs' wait reasons
+    explain_batch: int = 50
+    ingest: bool = True  # False: outputs stay at the provider's URL (dispatch benchmarks)
+    retry: outcomes.RetryPolicy = field(default_factory=outcomes.RetryPolicy)
+    strategies: dict[str, SelectionStrategy] = field(default_factory=dict)
+
+
+@dataclass
+class Runtime:
+    """What a worker's loops share."""
+
+    worker_id: str
+    db: Database
+    bus: EventBus
+    registry: Registry
+    settings: Settings
+    config: WorkerConfig
+    wake_poller: asyncio.Event = field(default_factory=asyncio.Event)
+    wake_scheduler: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def lease_until(self) -> dt.datetime:
+        return clock.now() + dt.timedelta(seconds=self.config.lease_s)
+
+    def provider(self, provider_id: str) -> Provider:
+        provider = self.registry.get(provider_id)
+        if provider is None:
+            raise ProviderError(f"provider {provider_id} missing", error_class=ErrorClass.INVALID)
+        return provider
+
+    def first_check(self, provider: Provider) -> dt.datetime:
+        delay = min(self.config.first_poll_s, provider.info.poll_interval_s)
+        return clock.now() + dt.timedelta(seconds=delay)
+
+    async def emit(self, jobs: list[Job]) -> None:
+        for job in jobs:
+            await service.emit(self.bus, job)
+
+
+T = TypeVar("T")
+_RETRY_CODES = ("40P01", "40001")  # PostgreSQL deadlock_detected, serialization_failure
+
+
+async def transaction(
+    rt: Runtime, work: Callable[[AsyncSession], Awaitable[T]], *, attempts: int = 5
+) -> T:
+    """Run `work` in a fresh session and commit; run it again when PostgreSQL picked this
+    transaction as a deadlock victim (the work is conditional updates, so it is safe)."""
+    for attempt in range(1, attempts + 1):
+        async with rt.db.sessionmaker() as session:
+            try:
+                result = await work(session)
+                await session.commit()
+                return result
+            except DBAPIError as exc:
+                await session.rollback()
+                orig = exc.orig
+                cause = getattr(orig, "__cause__", None)
+                code = getattr(orig, "pgcode", None) or getattr(cause, "sqlstate", None)
+                if code not in _RETRY_CODES or attempt == attempts:
+                    raise
+        await asyncio.sleep(0.01 * attempt)
+    raise AssertionError("unreachable")

@@ -1,0 +1,286 @@
+"""Claim a job and submit it to its provider, exactly once per attempt.
+
+Order of writes, which is what makes a crash safe:
+  1. one transaction: claim (job -> submitting, lease, account chosen), reserve credits,
+     write the ProviderSubmission row with its idempotency key; commit.
+  2. call provider.submit.
+  3. one transaction: submission accepted, job -> processing (or the error's handling).
+A worker that dies between 1 and 3 leaves a `submitting` job whose lease runs out;
+`recover` then asks the provider whether the attempt exists (`find_submission`) before
+submitting again. Where the provider cannot tell (Pixverse's platform API), it submits
+again once and says on the job and the submission that it may have been charged twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pixsim7 import clock
+from pixsim7.accounts import service as accounts_service
+from pixsim7.accounts.models import ProviderAccount
+from pixsim7.jobs import claim, handover, outcomes, service
+from pixsim7.jobs.models import Job, ProviderSubmission
+from pixsim7.jobs.runtime import Runtime, transaction
+from pixsim7.jobs.states import JobStatus, SubmissionStatus
+from pixsim7.logging import get_logger
+from pixsim7.providers.base import (
+    AccountContext,
+    ErrorClass,
+    OperationType,
+    Provider,
+    ProviderError,
+    SubmitRequest,
+)
+
+log = get_logger(__name__)
+
+
+@dataclass
+class Attempt:
+    job_id: int
+    submission_id: int
+
+
+async def claim_one(rt: Runtime) -> Attempt | None:
+    """Step 1: claim, reserve credits, write the submission row; one commit."""
+    async with rt.db.sessionmaker() as session:
+        now = clock.now()
+        got = await claim.claim_next(
+            session,
+            worker_id=rt.worker_id,
+            now=now,
+            lease_until=rt.lease_until(),
+            strategies=rt.config.strategies,
+        )
+        if got is None:
+            await session.rollback()
+            return None
+        job = await service.reload(session, got.job_id)
+        assert job is not None
+        if job.credit_type and job.estimated_credits > 0:
+            if not await accounts_service.reserve_credits(
+                session, got.account_id, job.credit_type, job.estimated_credits
+            ):
+                await session.rollback()  # the pool shrank since the claim looked
+                return None
+            job.reserved_credits = job.estimated_credits
+        sub = _new_submission(job, got.account_id, may_be_duplicate=False)
+        session.add(sub)
+        service.note(job, "claimed", account_id=got.account_id, worker=rt.worker_id)
+        await session.commit()
+        await service.emit(rt.bus, job)
+        return Attempt(job.id, sub.id)
+
+
+def _new_submission(job: Job, account_id: int, *, may_be_duplicate: bool) -> ProviderSubmission:
+    job.attempts += 1
+    return ProviderSubmission(
+        job_id=job.id,
+        account_id=account_id,
+        attempt=job.attempts,
+        idempotency_key=f"pixsim7-{job.id}-{job.attempts}-{secrets.token_hex(6)}",
+        status=SubmissionStatus.SUBMITTING.value,
+        payload={
+            "operation": job.operation_type,
+            "params": job.params,
+            "inputs": job.inputs or [],
+        },
+        may_be_duplicate=may_be_duplicate,
+        started_at=clock.now(),
+    )
+
+
+async def _request(
+    rt: Runtime, job: Job, sub: ProviderSubmission, provider: Provider, ctx: AccountContext
+) -> SubmitRequest:
+    spec = provider.operation(job.operation_type)
+    if spec is None:
+        raise ProviderError(
+            f"{provider.info.name} no longer offers {job.operation_type}",
+            error_class=ErrorClass.INVALID,
+        )
+    return SubmitRequest(
+        operation=OperationType(job.operation_type),
+        params=job.params,
+        inputs=await handover.prepare_inputs(rt, job, provider, ctx),
+        idempotency_key=sub.idempotency_key,
+    )
+
+
+async def submit(rt: Runtime, attempt: Attempt) -> None:
+    """Steps 2 and 3 for a claimed attempt."""
+    async with rt.db.sessionmaker() as session:
+        job = await session.get(Job, attempt.job_id)
+        sub = await session.get(ProviderSubmission, attempt.submission_id)
+        assert job is not None and sub is not None
+        account = await session.get(ProviderAccount, sub.account_id)
+        await session.commit()  # no transaction (no SQLite write lock) across provider calls
+        provider = rt.provider(job.provider_id)
+        try:
+            if account is None:
+                raise ProviderError("account deleted", error_class=ErrorClass.AUTH)
+            ctx = accounts_service.context(account, rt.settings)
+            request = await _request(rt, job, sub, provider, ctx)
+            result = await provider.submit(ctx, request)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            await _on_error(rt, session, job, provider, exc, expect=JobStatus.SUBMITTING)
+            return
+        await _accept(rt, session, job, sub, provider, result.provider_job_id, result.raw)
+
+
+async def _accept(
+    rt: Runtime,
+    session: AsyncSession,
+    job: Job,
+    sub: ProviderSubmission,
+    provider: Provider,
+    provider_job_id: str,
+    raw: dict[str, Any],
+) -> None:
+    """Record the provider's acceptance (retried if PostgreSQL picks it as a deadlock
+    victim: losing it would leave a charged attempt looking unanswered)."""
+    await session.commit()
+    job_id, sub_id = job.id, sub.id
+
+    async def work(tx: AsyncSession) -> Job | None:
+        attempt = await tx.get(ProviderSubmission, sub_id)
+        assert attempt is not None
+        return await outcomes.accepted(
+            tx, job_id, attempt, provider_job_id, raw, next_check_at=rt.first_check(provider)
+        )
+
+    done = await transaction(rt, work)
+    if done is None:  # cancelled while we were submitting: stop it at the provider too
+        await _cancel_remote(rt, session, job, provider, provider_job_id)
+        return
+    await service.emit(rt.bus, done)
+    rt.wake_poller.set()
+
+
+async def _cancel_remote(
+    rt: Runtime, session: AsyncSession, job: Job, provider: Provider, provider_job_id: str
+) -> None:
+    account = await session.get(ProviderAccount, job.account_id) if job.account_id else None
+    if account is None:
+        return
+    try:
+        await provider.cancel(accounts_service.context(account, rt.settings), provider_job_id)
+    except Exception as exc:
+        log.warning("provider cancel failed", job_id=job.id, error=str(exc))
+
+
+async def _on_error(
+    rt: Runtime,
+    session: AsyncSession,
+    job: Job,
+    provider: Provider,
+    exc: Exception,
+    *,
+    expect: JobStatus,
+) -> None:
+    cls = provider.classify(exc)
+    message = exc.message if isinstance(exc, ProviderError) else f"{type(exc).__name__}: {exc}"
+    retry_after = exc.retry_after if isinstance(exc, ProviderError) else None
+    log.info("provider call failed", job_id=job.id, error_class=cls.value, message=message)
+    await session.commit()
+    job_id = job.id
+
+    async def work(tx: AsyncSession) -> list[Job]:
+        current = await service.reload(tx, job_id)
+        assert current is not None
+        return await outcomes.failed(
+            tx,
+            current,
+            cls,
+            message,
+            expect=expect,
+            policy=rt.config.retry,
+            retry_after=retry_after,
+        )
+
+    await rt.emit(await transaction(rt, work))
+    rt.wake_scheduler.set()
+
+
+async def recover(rt: Runtime) -> bool:
+    """Take over one `submitting` job of a dead worker. Returns whether there was one."""
+    async with rt.db.sessionmaker() as session:
+        job_id = await claim.claim_expired(
+            session,
+            worker_id=rt.worker_id,
+            now=clock.now(),
+            lease_until=rt.lease_until(),
+            silent_for=dt.timedelta(seconds=rt.config.lease_s),
+        )
+        await session.commit()
+        if job_id is None:
+            return False
+        job = await session.get(Job, job_id)
+        sub = await outcomes.latest_submission(session, job_id)
+        assert job is not None
+        account = await session.get(ProviderAccount, job.account_id) if job.account_id else None
+        provider = rt.provider(job.provider_id)
+        if sub is None or account is None or sub.status != SubmissionStatus.SUBMITTING:
+            err = ProviderError("lost its account or attempt", error_class=ErrorClass.TRANSIENT)
+            await _on_error(rt, session, job, provider, err, expect=JobStatus.SUBMITTING)
+            return True
+        ctx = accounts_service.context(account, rt.settings)
+        await session.commit()
+        try:
+            request = await _request(rt, job, sub, provider, ctx)
+            if provider.can_find_submissions(ctx):
+                found = await provider.find_submission(ctx, request, sub.started_at.timestamp())
+                if found is not None:
+                    service.note(job, "recovered", provider_job_id=found, how="found at provider")
+                    await _accept(rt, session, job, sub, provider, found, {"recovered": True})
+                    return True
+                sub.status = SubmissionStatus.LOST.value
+                sub.finished_at = clock.now()
+                again = _new_submission(job, account.id, may_be_duplicate=False)
+                service.note(job, "recovered", how="provider never got it; submitting again")
+            else:
+                earlier = await _in_doubt_before(session, job.id)
+                if earlier:
+                    raise ProviderError(
+                        "the provider cannot say whether an in-doubt attempt exists and one "
+                        "resubmission was in doubt too; not submitting a third time",
+                        error_class=ErrorClass.INVALID,
+                    )
+                sub.status = SubmissionStatus.LOST.value
+                sub.may_be_duplicate = True
+                sub.finished_at = clock.now()
+                again = _new_submission(job, account.id, may_be_duplicate=True)
+                service.note(
+                    job,
+                    "resubmitted",
+                    warning="the worker died mid-submit and this provider cannot be asked "
+                    "whether it got the attempt: submitted again once; "
+                    "it may have been charged twice",
+                )
+            session.add(again)
+            await session.commit()
+            request = await _request(rt, job, again, provider, ctx)
+            result = await provider.submit(ctx, request)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            await _on_error(rt, session, job, provider, exc, expect=JobStatus.SUBMITTING)
+            return True
+        await _accept(rt, session, job, again, provider, result.provider_job_id, result.raw)
+        return True
+
+
+async def _in_doubt_before(session: AsyncSession, job_id: int) -> bool:
+    stmt = select(ProviderSubmission.id).where(
+        ProviderSubmission.job_id == job_id, ProviderSubmission.may_be_duplicate.is_(True)
+    )
+    return (await session.scalars(stmt)).first() is not None

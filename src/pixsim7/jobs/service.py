@@ -1,0 +1,441 @@
+"""Jobs as users see them: create (validated, quota-checked, costed), list, change, cancel.
+
+The worker side (claim, submit, poll, outcomes) is in `scheduler`, `poller` and `outcomes`;
+both sides change a job's status only through conditional UPDATEs, so an API cancel and a
+worker's transition never overwrite each other.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy import update as sql_update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pixsim7 import clock, errors
+from pixsim7.accounts import service as accounts_service
+from pixsim7.config import Settings
+from pixsim7.db import insert_ignore
+from pixsim7.events import EventBus
+from pixsim7.jobs import waiting
+from pixsim7.jobs.models import Job, JobDependency, ProviderSubmission, QueueState
+from pixsim7.jobs.schemas import (
+    JobCreate,
+    JobDetail,
+    JobRead,
+    JobStats,
+    JobUpdate,
+    SubmissionRead,
+)
+from pixsim7.jobs.states import ACTIVE, IN_FLIGHT, TERMINAL, JobStatus
+from pixsim7.logging import get_logger
+from pixsim7.pagination import paginate
+from pixsim7.providers.base import OperationType
+from pixsim7.providers.registry import Registry
+from pixsim7.quotas import service as quotas_service
+from pixsim7.users.models import User
+from pixsim7.workspaces import service as workspaces_service
+
+log = get_logger(__name__)
+MAX_HISTORY = 100
+
+
+class JobNotFound(errors.NotFound):
+    code = "job_not_found"
+
+
+def note(job: Job, event: str, **data: Any) -> None:
+    """Append to the job's history (bounded)."""
+    entry = {"at": clock.now().isoformat(), "event": event, **data}
+    job.history = [*(job.history or [])[-(MAX_HISTORY - 1) :], entry]
+
+
+async def emit(bus: EventBus, job: Job, type: str = "job.updated") -> None:
+    data = JobRead.model_validate(job).model_dump(mode="json")
+    data.pop("params", None)  # prompts can be long; screens refetch the detail
+    await bus.emit(type, data, user_id=job.owner_id)
+
+
+async def get_owned(session: AsyncSession, user: User, job_id: int) -> Job:
+    job = await session.get(Job, job_id)
+    if job is None or job.owner_id != user.id:
+        raise JobNotFound("job not found")
+    return job
+
+
+async def reload(session: AsyncSession, job_id: int) -> Job | None:
+    stmt = select(Job).where(Job.id == job_id).execution_options(populate_existing=True)
+    return (await session.scalars(stmt)).first()
+
+
+async def create(
+    session: AsyncSession,
+    user: User,
+    data: JobCreate,
+    *,
+    registry: Registry,
+    settings: Settings,
+    bus: EventBus,
+) -> Job:
+    provider = registry.get(data.provider_id)
+    if provider is None:
+        raise errors.ValidationFailed(
+            "unknown provider", fields={"provider_id": f"unknown provider {data.provider_id!r}"}
+        )
+    spec = provider.operation(data.operation_type)
+    if spec is None:
+        raise errors.ValidationFailed(
+            "unknown operation",
+            fields={"operation_type": f"{provider.info.name} cannot do {data.operation_type!r}"},
+        )
+    counts: dict[str, int] = {}
+    for item in data.inputs:
+        counts[item.role] = counts.get(item.role, 0) + 1
+    params = provider.validate(spec.type, data.params, counts)
+    depends_on = sorted({*data.depends_on, *(i.job_id for i in data.inputs if i.job_id)})
+    if data.workspace_id is not None:
+        try:
+            await workspaces_service.get_owned(session, user, data.workspace_id)
+        except errors.NotFound as exc:
+            raise errors.ValidationFailed(
+                "workspace not found", fields={"workspace_id": "not found"}
+            ) from exc
+    await _check_parents(session, user, depends_on)
+    from pixsim7.jobs import handover  # (it imports the worker runtime, which imports us)
+
+    await handover.check_inputs(
+        session, user, [i.model_dump(exclude_none=True) for i in data.inputs]
+    )
+    if data.account_id is not None:
+        try:
+            account = await accounts_service.get_usable(session, user, data.account_id)
+        except errors.NotFound as exc:
+            raise errors.ValidationFailed(
+                "account not found", fields={"account_id": "not found"}
+            ) from exc
+        if account.provider_id != data.provider_id:
+            raise errors.ValidationFailed(
+                "account of another provider", fields={"account_id": "not this provider's"}
+            )
+    await quotas_service.check_job(session, user, running_jobs=await _active_count(session, user))
+    cost, pool = provider.estimate_cost(OperationType(spec.type), params)
+    job = Job(
+        owner_id=user.id,
+        workspace_id=data.workspace_id,
+        name=data.name,
+        provider_id=data.provider_id,
+        operation_type=spec.type.value,
+        params=params,
+        inputs=[i.model_dump(exclude_none=True) for i in data.inputs],
+        priority=data.priority,
+        run_after=data.scheduled_at,
+        pinned_account_id=data.account_id,
+        credit_type=pool if provider.info.credit_pools else None,
+        estimated_credits=cost if provider.info.credit_pools else 0.0,
+        history=[],
+    )
+    note(job, "created")
+    session.add(job)
+    await session.flush()
+    for parent in depends_on:
+        session.add(JobDependency(job_id=job.id, depends_on_id=parent))
+    await quotas_service.record_job(session, user)
+    job.wait_reason = await waiting.reason(session, job)
+    await session.commit()
+    await emit(bus, job, "job.created")
+    return job
+
+
+async def _check_parents(session: AsyncSession, user: User, ids: Sequence[int]) -> None:
+    if not ids:
+        return
+    found = set(
+        (
+            await session.scalars(select(Job.id).where(Job.id.in_(ids), Job.owner_id == user.id))
+        ).all()
+    )
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise errors.ValidationFailed(
+            "unknown jobs in depends_on", fields={"depends_on": f"no such job: {missing[0]}"}
+        )
+
+
+async def _active_count(session: AsyncSession, user: User) -> int:
+    stmt = select(func.count()).where(
+        Job.owner_id == user.id, Job.status.in_([s.value for s in IN_FLIGHT])
+    )
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def list(
+    session: AsyncSession,
+    user: User,
+    *,
+    cursor: str | None,
+    limit: int,
+    status: str | None = None,
+    provider_id: str | None = None,
+    operation_type: str | None = None,
+    workspace_id: int | None = None,
+    created_after: dt.datetime | None = None,
+    created_before: dt.datetime | None = None,
+) -> tuple[Sequence[Job], str | None]:
+    stmt = select(Job).where(Job.owner_id == user.id)
+    if status:
+        stmt = stmt.where(Job.status.in_(status.split(",")))
+    if provider_id:
+        stmt = stmt.where(Job.provider_id == provider_id)
+    if operation_type:
+        stmt = stmt.where(Job.operation_type == operation_type)
+    if workspace_id is not None:
+        stmt = stmt.where(Job.workspace_id == workspace_id)
+    if created_after:
+        stmt = stmt.where(Job.created_at >= created_after)
+    if created_before:
+        stmt = stmt.where(Job.created_at < created_before)
+    return await paginate(session, stmt, id_column=Job.id, cursor=cursor, limit=limit)
+
+
+async def detail(session: AsyncSession, user: User, job_id: int) -> JobDetail:
+    job = await get_owned(session, user, job_id)
+    subs = (
+        await session.scalars(
+            select(ProviderSubmission)
+            .where(ProviderSubmission.job_id == job.id)
+            .order_by(ProviderSubmission.id)
+        )
+    ).all()
+    parents = (
+        await session.scalars(
+            select(JobDependency.depends_on_id).where(JobDependency.job_id == job.id)
+        )
+    ).all()
+    nickname = None
+    if job.account_id is not None:
+        from pixsim7.accounts.models import ProviderAccount
+
+        account = await session.get(ProviderAccount, job.account_id)
+        nickname = account.nickname if account else None
+    read = JobRead.model_validate(job).model_dump()
+    return JobDetail(
+        **read,
+        depends_on=[*parents],
+        history=job.history or [],
+        submissions=[SubmissionRead.model_validate(x) for x in subs],
+        account_nickname=nickname,
+    )
+
+
+async def update(
+    session: AsyncSession, user: User, job_id: int, data: JobUpdate, *, bus: EventBus
+) -> Job:
+    job = await get_owned(session, user, job_id)
+    changes = data.model_dump(exclude_unset=True)
+    if {"priority", "scheduled_at"} & changes.keys() and job.status != JobStatus.PENDING:
+        raise errors.Conflict("only a pending job can be rescheduled", code="job_not_pending")
+    values: dict[str, Any] = {}
+    if "priority" in changes and changes["priority"] is not None:
+        values["priority"] = changes["priority"]
+    if "scheduled_at" in changes:
+        values["run_after"] = changes["scheduled_at"]
+    if "name" in changes:
+        values["name"] = changes["name"]
+    if values:
+        stmt = sql_update_job(job.id).values(**values, updated_at=clock.now())
+        if values.keys() - {"name"}:  # schedule changes race the claim: pending only
+            stmt = stmt.where(Job.status == JobStatus.PENDING.value)
+        result = await session.execute(stmt)
+        if not result.rowcount:  # type: ignore[attr-defined]
+            raise errors.Conflict("the job has just started", code="job_not_pending")
+    job = await reload(session, job.id) or job
+    note(job, "updated", **{k: str(v) for k, v in changes.items()})
+    job.wait_reason = await waiting.reason(session, job)
+    await session.commit()
+    await emit(bus, job)
+    return job
+
+
+def sql_update_job(job_id: int) -> Any:
+    return sql_update(Job).where(Job.id == job_id).execution_options(synchronize_session=False)
+
+
+async def cancel(
+    session: AsyncSession,
+    user: User,
+    job_id: int,
+    *,
+    registry: Registry,
+    settings: Settings,
+    bus: EventBus,
+) -> Job:
+    """Pending: cancelled at once. Submitting/processing: cancelled here (its slot frees)
+    and the provider is asked to stop it; a worker mid-submit sees the cancel and cancels
+    the provider job itself."""
+    job = await get_owned(session, user, job_id)
+    if job.status in TERMINAL:
+        raise errors.Conflict(f"the job is already {job.status}", code="job_finished")
+    was, provider_job_id, account_id = job.status, job.provider_job_id, job.account_id
+    result = await session.execute(
+        sql_update_job(job.id)
+        .where(Job.status.in_([s.value for s in ACTIVE]))
+        .values(
+            status=JobStatus.CANCELLED.value,
+            lease_owner=None,
+            lease_until=None,
+            wait_reason=None,
+            completed_at=clock.now(),
+            updated_at=clock.now(),
+        )
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        raise errors.Conflict("the job has just finished", code="job_finished")
+    job = await reload(session, job.id) or job
+    if job.reserved_credits and account_id and job.credit_type:
+        await accounts_service.release_credits(
+            session, account_id, job.credit_type, job.reserved_credits
+        )
+        job.reserved_credits = 0.0
+    note(job, "cancelled", was=was)
+    changed = await fail_dependents(session, job)
+    await session.commit()
+    for item in (job, *changed):
+        await emit(bus, item)
+    if was == JobStatus.PROCESSING and provider_job_id and account_id:
+        await _cancel_at_provider(session, job, registry, settings, account_id, provider_job_id)
+    return job
+
+
+async def _cancel_at_provider(
+    session: AsyncSession,
+    job: Job,
+    registry: Registry,
+    settings: Settings,
+    account_id: int,
+    provider_job_id: str,
+) -> None:
+    from pixsim7.accounts.models import ProviderAccount
+
+    provider = registry.get(job.provider_id)
+    account = await session.get(ProviderAccount, account_id)
+    if provider is None or account is None:
+        return
+    try:
+        await provider.cancel(accounts_service.context(account, settings), provider_job_id)
+    except Exception as exc:  # best effort: the job is cancelled on our side either way
+        log.warning("provider cancel failed", job_id=job.id, error=str(exc))
+
+
+async def fail_dependents(session: AsyncSession, parent: Job) -> builtins.list[Job]:
+    """Jobs waiting on `parent` (which failed or was cancelled) fail too, transitively.
+    Helper: no commit; returns the jobs changed so the caller can emit after committing."""
+    changed: builtins.list[Job] = []
+    frontier = [parent.id]
+    while frontier:
+        rows = (
+            await session.scalars(
+                select(Job)
+                .join(JobDependency, JobDependency.job_id == Job.id)
+                .where(
+                    JobDependency.depends_on_id.in_(frontier),
+                    Job.status == JobStatus.PENDING.value,
+                )
+            )
+        ).all()
+        frontier = []
+        for child in rows:
+            child.status = JobStatus.FAILED.value
+            child.error_class = "dependency"
+            child.error_message = f"job {parent.id} it depends on did not complete"
+            child.wait_reason = None
+            child.completed_at = clock.now()
+            note(child, "failed", reason=child.error_message)
+            changed.append(child)
+            frontier.append(child.id)
+    return changed
+
+
+async def retry(session: AsyncSession, user: User, job_id: int, *, bus: EventBus) -> Job:
+    """A failed or cancelled job goes back to the queue, with a fresh retry budget."""
+    job = await get_owned(session, user, job_id)
+    if job.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
+        raise errors.Conflict("only a failed or cancelled job can be retried", code="job_active")
+    await quotas_service.check_job(session, user, running_jobs=await _active_count(session, user))
+    result = await session.execute(
+        sql_update_job(job.id)
+        .where(Job.status.in_([JobStatus.FAILED.value, JobStatus.CANCELLED.value]))
+        .values(
+            status=JobStatus.PENDING.value,
+            retries=0,
+            error_class=None,
+            error_message=None,
+            account_id=None,
+            provider_job_id=None,
+            result_url=None,
+            progress=None,
+            completed_at=None,
+            lease_owner=None,
+            lease_until=None,
+            updated_at=clock.now(),
+        )
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        raise errors.Conflict("the job changed meanwhile", code="job_active")
+    job = await reload(session, job.id) or job
+    note(job, "retried")
+    job.wait_reason = await waiting.reason(session, job)
+    await session.commit()
+    await emit(bus, job)
+    return job
+
+
+async def set_paused(session: AsyncSession, user: User, paused: bool, *, bus: EventBus) -> bool:
+    await insert_ignore(session, QueueState, {"user_id": user.id, "paused": paused})
+    await session.execute(
+        sql_update(QueueState).where(QueueState.user_id == user.id).values(paused=paused)
+    )
+    await session.commit()
+    await bus.emit("queue.updated", {"paused": paused}, user_id=user.id)
+    return paused
+
+
+async def is_paused(session: AsyncSession, user_id: int) -> bool:
+    state = await session.get(QueueState, user_id)
+    return bool(state and state.paused)
+
+
+async def stats(session: AsyncSession, user: User) -> JobStats:
+    rows = (
+        await session.execute(
+            select(Job.provider_id, Job.status, func.count())
+            .where(Job.owner_id == user.id)
+            .group_by(Job.provider_id, Job.status)
+        )
+    ).all()
+    by_status: dict[str, int] = {s.value: 0 for s in JobStatus}
+    by_provider: dict[str, dict[str, int]] = {}
+    for provider_id, status, count in rows:
+        by_status[status] = by_status.get(status, 0) + count
+        by_provider.setdefault(provider_id, {})[status] = count
+    money = (
+        await session.execute(
+            select(
+                func.coalesce(
+                    func.sum(Job.estimated_credits).filter(Job.status == JobStatus.PENDING.value),
+                    0.0,
+                ),
+                func.coalesce(func.sum(Job.actual_credits), 0.0),
+            ).where(Job.owner_id == user.id)
+        )
+    ).one()
+    return JobStats(
+        by_status=by_status,
+        by_provider=by_provider,
+        paused=await is_paused(session, user.id),
+        credits_estimated_pending=float(money[0] or 0.0),
+        credits_spent=float(money[1] or 0.0),
+    )

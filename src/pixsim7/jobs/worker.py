@@ -1,0 +1,267 @@
+"""A worker: the scheduler (claim + submit), the poller, recovery of dead workers' jobs,
+a heartbeat, and wait reasons kept current. Runs inside `pixsim7 serve` (`embedded`) or
+alone (`pixsim7 worker`, `run_process`); any number of them can share one PostgreSQL.
+
+Stopping (SIGTERM) finishes the submit calls under way, then releases what it holds:
+processing jobs go back to the pool of pollable jobs, and a submitting job it could not
+finish has its lease expired so another worker recovers it at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import os
+import secrets
+import signal
+import socket
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from sqlalchemy import delete, select, update
+
+from pixsim7 import clock
+from pixsim7.accounts import service as accounts_service
+from pixsim7.config import Settings
+from pixsim7.db import Database, insert_ignore
+from pixsim7.events import EventBus, create_bus
+from pixsim7.jobs import claim, scheduler, service, waiting
+from pixsim7.jobs.models import Job, Worker
+from pixsim7.jobs.poller import Poller
+from pixsim7.jobs.runtime import Runtime, WorkerConfig
+from pixsim7.jobs.states import JobStatus
+from pixsim7.logging import get_logger
+from pixsim7.providers.registry import Registry
+
+log = get_logger(__name__)
+STALE_WORKER = dt.timedelta(hours=1)  # rows of workers gone this long are removed
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()[:40]}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
+class JobWorker:
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self.poller = Poller(rt)
+        self._stopping = asyncio.Event()
+        self._submits: set[asyncio.Task[None]] = set()
+        self._explain_after = 0
+
+    async def run(self) -> None:
+        await self._heartbeat()
+        log.info("worker started", worker_id=self.rt.worker_id)
+        loops = [
+            asyncio.create_task(self._loop(self._schedule_once, self.rt.wake_scheduler)),
+            asyncio.create_task(self._loop(self.poller.round, self.rt.wake_poller)),
+            asyncio.create_task(self._every(self.rt.config.heartbeat_s, self._heartbeat)),
+            asyncio.create_task(self._every(self.rt.config.explain_every_s, self._maintain)),
+            asyncio.create_task(self._listen()),
+        ]
+        try:
+            await self._stopping.wait()
+        finally:
+            for task in loops:
+                task.cancel()
+            await asyncio.gather(*loops, return_exceptions=True)
+            await self._drain()
+            await self._release()
+            log.info("worker stopped", worker_id=self.rt.worker_id)
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def until_stopped(self) -> None:
+        await self._stopping.wait()
+
+    async def _loop(self, step: object, wake: asyncio.Event) -> None:
+        """Run `step` while it finds work; when idle, sleep until woken or a tick passes."""
+        assert callable(step)
+        while True:
+            try:
+                busy = await step()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("worker step failed")
+                busy = 0
+            if busy:
+                await asyncio.sleep(0)
+                continue
+            wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), self.rt.config.tick_s)
+
+    async def _every(self, seconds: float, step: object) -> None:
+        assert callable(step)
+        while True:
+            await asyncio.sleep(seconds)
+            try:
+                await step()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("worker housekeeping failed")
+
+    async def _schedule_once(self) -> int:
+        if len(self._submits) >= self.rt.config.submit_concurrency:
+            await asyncio.wait(self._submits, return_when=asyncio.FIRST_COMPLETED)
+        if await scheduler.recover(self.rt):
+            return 1
+        attempt = await scheduler.claim_one(self.rt)
+        if attempt is None:
+            return 0
+        task = asyncio.create_task(scheduler.submit(self.rt, attempt))
+        self._submits.add(task)
+        task.add_done_callback(self._submit_done)
+        return 1
+
+    def _submit_done(self, task: asyncio.Task[None]) -> None:
+        self._submits.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("submit failed", exc_info=task.exception())
+
+    async def _listen(self) -> None:
+        """New or changed jobs (from any process, through the bus) wake the scheduler."""
+        async with self.rt.bus.subscribe() as queue:
+            while True:
+                event = await queue.get()
+                if event.type in ("job.created", "queue.updated") or (
+                    event.type == "job.updated" and event.data.get("status") == "pending"
+                ):
+                    self.rt.wake_scheduler.set()
+
+    async def _heartbeat(self) -> None:
+        rt, now = self.rt, clock.now()
+        async with rt.db.sessionmaker() as session:
+            await insert_ignore(
+                session,
+                Worker,
+                {
+                    "id": rt.worker_id,
+                    "hostname": socket.gethostname()[:255],
+                    "pid": os.getpid(),
+                    "started_at": now,
+                    "heartbeat_at": now,
+                    "stopping": False,
+                },
+            )
+            await session.execute(
+                update(Worker)
+                .where(Worker.id == rt.worker_id)
+                .values(heartbeat_at=now, stopping=self._stopping.is_set())
+            )
+            # Submit calls still under way keep their lease.
+            await claim.extend_leases(session, worker_id=rt.worker_id, lease_until=rt.lease_until())
+            await session.execute(delete(Worker).where(Worker.heartbeat_at < now - STALE_WORKER))
+            await session.commit()
+
+    async def _maintain(self) -> None:
+        """Cooled-down accounts come back; waiting jobs' reasons are refreshed, a batch at a
+        time in id order, wrapping around."""
+        rt = self.rt
+        async with rt.db.sessionmaker() as session:
+            restored = await accounts_service.restore_cooled_down(session)
+            jobs = (
+                await session.scalars(
+                    select(Job)
+                    .where(Job.status == JobStatus.PENDING.value, Job.id > self._explain_after)
+                    .order_by(Job.id)
+                    .limit(rt.config.explain_batch)
+                )
+            ).all()
+            self._explain_after = jobs[-1].id if len(jobs) == rt.config.explain_batch else 0
+            reasons = [(job, await waiting.reason(session, job)) for job in jobs]
+            await session.commit()
+            changed = []
+            for job, why in reasons:
+                if why == job.wait_reason:
+                    continue
+                # One job per transaction, and only while still pending: this never
+                # holds a row that a claim or a cancel is about to take.
+                result = await session.execute(
+                    service.sql_update_job(job.id)
+                    .where(Job.status == JobStatus.PENDING.value)
+                    .values(wait_reason=why)
+                )
+                await session.commit()
+                if result.rowcount:  # type: ignore[attr-defined]
+                    job.wait_reason = why
+                    changed.append(job)
+        for job in changed:
+            await service.emit(rt.bus, job)
+        if restored or changed:
+            rt.wake_scheduler.set()
+
+    async def _drain(self) -> None:
+        if self._submits:
+            await asyncio.wait(self._submits, timeout=self.rt.config.lease_s)
+
+    async def _release(self) -> None:
+        rt, now = self.rt, clock.now()
+        async with rt.db.sessionmaker() as session:
+            await session.execute(
+                update(Job)
+                .where(Job.lease_owner == rt.worker_id, Job.status == JobStatus.PROCESSING.value)
+                .values(lease_owner=None, lease_until=None)
+            )
+            # A submit we could not finish: let the next worker recover it now.
+            await session.execute(
+                update(Job)
+                .where(Job.lease_owner == rt.worker_id, Job.status == JobStatus.SUBMITTING.value)
+                .values(lease_until=now)
+            )
+            await session.execute(delete(Worker).where(Worker.id == rt.worker_id))
+            await session.commit()
+
+
+@contextlib.asynccontextmanager
+async def running(rt: Runtime) -> AsyncIterator[JobWorker]:
+    worker = JobWorker(rt)
+    task = asyncio.create_task(worker.run(), name=f"worker-{rt.worker_id}")
+    try:
+        yield worker
+    finally:
+        worker.stop()
+        await task
+
+
+@contextlib.asynccontextmanager
+async def embedded(app: FastAPI, config: WorkerConfig | None = None) -> AsyncIterator[None]:
+    """The background hook of `pixsim7 serve`: one worker inside the API process."""
+    state = app.state
+    async with state.db.session() as session:
+        await accounts_service.ensure_builtin(session, state.settings)
+    rt = Runtime(
+        worker_id=new_worker_id(),
+        db=state.db,
+        bus=state.bus,
+        registry=state.registry,
+        settings=state.settings,
+        config=config or WorkerConfig(),
+    )
+    async with running(rt):
+        yield
+
+
+async def run_process(settings: Settings, config: WorkerConfig) -> None:
+    """`pixsim7 worker`: own database pool, event bus and adapters; stops on SIGTERM/SIGINT."""
+    db = Database(settings.effective_database_url)
+    bus: EventBus = create_bus(settings.redis_url, channel=settings.events_channel)
+    registry = Registry(settings)
+    await bus.start()
+    try:
+        async with db.session() as session:
+            await accounts_service.ensure_builtin(session, settings)
+        rt = Runtime(new_worker_id(), db, bus, registry, settings, config)
+        async with running(rt) as worker:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, worker.stop)
+            await worker.until_stopped()
+    finally:
+        await registry.aclose()
+        await bus.stop()
+        await db.dispose()

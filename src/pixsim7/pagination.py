@@ -1,0 +1,78 @@
+"""Cursor pagination: lists answer ``{"items": [...], "next_cursor": str | null}``.
+
+A cursor is an opaque, url-safe encoding of the sort key of the last item, so a
+page never skips or repeats rows when new ones arrive (keyset pagination).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import Select, and_, or_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from pixsim7.errors import ValidationFailed
+
+T = TypeVar("T")
+MAX_LIMIT = 200
+DEFAULT_LIMIT = 50
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, size: int) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationFailed("invalid cursor", fields={"cursor": "invalid cursor"}) from exc
+    if not isinstance(values, list) or len(values) != size:
+        raise ValidationFailed("invalid cursor", fields={"cursor": "invalid cursor"})
+    return values
+
+
+async def paginate(
+    session: AsyncSession,
+    stmt: Select[Any],
+    *,
+    id_column: InstrumentedAttribute[int],
+    cursor: str | None,
+    limit: int,
+    descending: bool = True,
+) -> tuple[list[Any], str | None]:
+    """Keyset pagination on an integer id. Returns the rows and the next cursor."""
+    if cursor:
+        (last_id,) = decode_cursor(cursor, 1)
+        if not isinstance(last_id, int):
+            raise ValidationFailed("invalid cursor", fields={"cursor": "invalid cursor"})
+        stmt = stmt.where(id_column < last_id if descending else id_column > last_id)
+    stmt = stmt.order_by(id_column.desc() if descending else id_column.asc()).limit(limit + 1)
+    rows = list((await session.scalars(stmt)).all())
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, encode_cursor([getattr(rows[-1], id_column.key)])
+
+
+def keyset_after(
+    columns: Sequence[InstrumentedAttribute[Any]], values: Sequence[Any], *, descending: bool
+) -> Any:
+    """WHERE clause for rows strictly after `values` in (col1, col2, ...) order."""
+    clauses = []
+    for i, col in enumerate(columns):
+        eq = [columns[j] == values[j] for j in range(i)]
+        cmp = col < values[i] if descending else col > values[i]
+        clauses.append(and_(*eq, cmp))
+    return or_(*clauses)

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from pixsim7 import errors
+from pixsim7.auth.deps import CurrentUser
+from pixsim7.deps import RegistryDep, SessionDep
+from pixsim7.providers.comfyui import service as templates_service
+from pixsim7.providers.schemas import (
+    ProviderRead,
+    WorkflowTemplateRead,
+    WorkflowTemplateWrite,
+    provider_read,
+)
+
+router = APIRouter(prefix="/providers", tags=["providers"])
+
+
+@router.get("", response_model=list[ProviderRead])
+async def list_providers(_: CurrentUser, registry: RegistryDep) -> list[ProviderRead]:
+    return [provider_read(p) for p in registry.all()]
+
+
+@router.get("/comfyui/templates", response_model=list[WorkflowTemplateRead])
+async def list_templates(user: CurrentUser, session: SessionDep) -> list[WorkflowTemplateRead]:
+    rows = await templates_service.list(session, user.id)
+    return [WorkflowTemplateRead.model_validate(r) for r in rows]
+
+
+@router.put("/comfyui/templates/{operation_type}", response_model=WorkflowTemplateRead)
+async def put_template(
+    operation_type: str, data: WorkflowTemplateWrite, user: CurrentUser, session: SessionDep
+) -> WorkflowTemplateRead:
+    row = await templates_service.put(
+        session, user.id, operation_type, name=data.name, workflow=data.workflow
+    )
+    return WorkflowTemplateRead.model_validate(row)
+
+
+@router.delete("/comfyui/templates/{operation_type}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_template(operation_type: str, user: CurrentUser, session: SessionDep) -> None:
+    await templates_service.delete(session, user.id, operation_type)
+
+
+@router.get("/{provider_id}", response_model=ProviderRead)
+async def get_provider(provider_id: str, _: CurrentUser, registry: RegistryDep) -> ProviderRead:
+    provider = registry.get(provider_id)
+    if provider is None:
+        raise errors.NotFound("unknown provider", code="provider_not_found")
+    return provider_read(provider)

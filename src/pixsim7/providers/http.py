@@ -1,0 +1,202 @@
+"""HTTP plumbing shared by the remote adapters.
+
+One `HttpClient` per adapter keeps one `httpx.AsyncClient` (connection reuse). Its
+`request` turns what is never the caller's fault into `ProviderError(TRANSIENT)`:
+transport errors, timeouts, 5xx, and 429 (with ``retry_after`` from ``Retry-After``). An
+adapter whose provider means something else by a 429 (a concurrency or quota limit) catches
+it and re-raises with its own class. Every other answer is returned for the adapter to read.
+
+Only GET is retried, because a repeated POST could create (and charge for) a second job.
+Headers are never logged: they carry API keys and session tokens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import email.utils
+import os
+from collections.abc import Collection, Mapping
+from pathlib import Path
+from typing import Any
+
+import httpx
+import structlog
+
+from pixsim7.providers.base import ErrorClass, ProviderError
+
+log = structlog.get_logger(__name__)
+
+GET_RETRIES = 2
+_RETRY_DELAY_S = 0.5
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+
+
+class HttpClient:
+    """An adapter's HTTP client against one base URL."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout_s: float,
+        headers: Mapping[str, str] | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout_s = timeout_s
+        self._headers = dict(headers or {})
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def _get_client(self) -> httpx.AsyncClient:
+        # Pooled connections belong to the event loop that opened them; a process that runs
+        # adapters from a new loop (tests, CLI commands) gets a fresh pool.
+        loop = asyncio.get_running_loop()
+        if self._client is None or self._loop is not loop:
+            self._client = httpx.AsyncClient(
+                base_url=self.base_url,
+                timeout=httpx.Timeout(self.timeout_s),
+                headers=self._headers,
+                transport=self._transport,
+                follow_redirects=True,
+            )
+            self._loop = loop
+        return self._client
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        passthrough: Collection[int] = (),
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """Send one request (`url` relative to the base URL, or absolute).
+
+        `kwargs` go to httpx (json, data, files, params). Statuses in `passthrough` are
+        returned even when they would raise (e.g. a provider that explains a 5xx in its body).
+        """
+        attempts = 1 + (GET_RETRIES if method.upper() == "GET" else 0)
+        for attempt in range(attempts):
+            try:
+                return await self._send(method, url, headers, passthrough, kwargs)
+            except ProviderError as exc:
+                last_try = attempt == attempts - 1
+                if last_try or exc.error_class != ErrorClass.TRANSIENT or exc.http_status == 429:
+                    raise
+                await asyncio.sleep(_RETRY_DELAY_S * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None,
+        passthrough: Collection[int],
+        kwargs: dict[str, Any],
+    ) -> httpx.Response:
+        path = httpx.URL(url).path or url
+        try:
+            response = await self._get_client().request(method, url, headers=headers, **kwargs)
+        except httpx.TimeoutException as exc:
+            log.info("provider.http.timeout", method=method, path=path)
+            raise ProviderError(
+                f"timeout on {method} {path}", error_class=ErrorClass.TRANSIENT
+            ) from exc
+        except httpx.TransportError as exc:
+            log.info("provider.http.error", method=method, path=path, error=type(exc).__name__)
+            raise ProviderError(
+                f"network error on {method} {path}: {type(exc).__name__}",
+                error_class=ErrorClass.TRANSIENT,
+            ) from exc
+        status = response.status_code
+        log.debug("provider.http", method=method, path=path, status=status)
+        if status in passthrough:
+            return response
+        if status == 429:
+            raise ProviderError(
+                f"rate limited on {method} {path}",
+                error_class=ErrorClass.TRANSIENT,
+                code=429,
+                http_status=429,
+                retry_after=retry_after_seconds(response.headers.get("retry-after")),
+            )
+        if status >= 500:
+            raise ProviderError(
+                f"server error {status} on {method} {path}",
+                error_class=ErrorClass.TRANSIENT,
+                code=status,
+                http_status=status,
+            )
+        return response
+
+    async def stream_download(
+        self, url: str, dest: Path, max_bytes: int, headers: Mapping[str, str] | None = None
+    ) -> Path:
+        """Stream `url` to `dest` through a temp file renamed at the end, so `dest` is either
+        complete or absent. Aborts with INVALID past `max_bytes`."""
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
+        try:
+            async with self._get_client().stream("GET", url, headers=headers) as response:
+                if response.status_code == 429 or response.status_code >= 500:
+                    raise ProviderError(
+                        f"download answered {response.status_code}",
+                        error_class=ErrorClass.TRANSIENT,
+                        http_status=response.status_code,
+                        retry_after=retry_after_seconds(response.headers.get("retry-after")),
+                    )
+                if response.status_code >= 400:
+                    raise ProviderError(
+                        f"download answered {response.status_code}",
+                        error_class=ErrorClass.INVALID,
+                        http_status=response.status_code,
+                    )
+                declared = int(response.headers.get("content-length") or 0)
+                if declared > max_bytes:
+                    raise _too_big(max_bytes)
+                size = 0
+                with tmp.open("wb") as out:
+                    async for chunk in response.aiter_bytes(1 << 16):
+                        size += len(chunk)
+                        if size > max_bytes:
+                            raise _too_big(max_bytes)
+                        out.write(chunk)
+            os.replace(tmp, dest)
+            return dest
+        except httpx.TimeoutException as exc:
+            raise ProviderError("download timed out", error_class=ErrorClass.TRANSIENT) from exc
+        except httpx.TransportError as exc:
+            raise ProviderError(
+                f"download failed: {type(exc).__name__}", error_class=ErrorClass.TRANSIENT
+            ) from exc
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+
+def _too_big(max_bytes: int) -> ProviderError:
+    return ProviderError(f"download larger than {max_bytes} bytes", error_class=ErrorClass.INVALID)

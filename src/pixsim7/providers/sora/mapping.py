@@ -1,0 +1,103 @@
+"""OpenAI's answers in our words: video objects, error bodies, and which listed video is
+the one a lost submit created."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pixsim7.providers.base import ErrorClass, PollResult, ProviderError, ProviderStatus
+from pixsim7.providers.sora.operations import dimensions
+
+_STATUS = {
+    "queued": ProviderStatus.QUEUED,
+    "in_progress": ProviderStatus.RUNNING,
+    "completed": ProviderStatus.SUCCEEDED,
+    "failed": ProviderStatus.FAILED,
+}
+
+
+def is_moderation(code: str | None) -> bool:
+    text = (code or "").lower()
+    return "moderation" in text or "content_policy" in text or "safety" in text
+
+
+def poll_result(video: Mapping[str, Any], content_url: str) -> PollResult:
+    """`content_url`: where GET .../content answers for this video (needs the API key)."""
+    status = _STATUS.get(str(video.get("status")), ProviderStatus.RUNNING)
+    result = PollResult(
+        provider_job_id=str(video["id"]),
+        status=status,
+        provider_asset_id=str(video["id"]),  # remixes name their source by this id
+        raw=dict(video),
+    )
+    if isinstance(video.get("progress"), int | float):
+        result.progress = max(0.0, min(1.0, float(video["progress"]) / 100))
+    if status == ProviderStatus.SUCCEEDED:
+        result.progress = 1.0
+        result.output_url = f"{content_url}?variant=video"
+        result.thumbnail_url = f"{content_url}?variant=thumbnail"
+        if isinstance(video.get("size"), str) and "x" in video["size"]:
+            result.width, result.height = dimensions(video["size"])
+        if str(video.get("seconds", "")).isdigit():
+            result.duration_sec = float(video["seconds"])
+    elif status == ProviderStatus.FAILED:
+        error = video.get("error") or {}
+        code = error.get("code") if isinstance(error, dict) else None
+        message = error.get("message") if isinstance(error, dict) else None
+        if is_moderation(code):
+            # Accepted, then refused: Sora judged what it made (or saw late what we sent).
+            result.status = ProviderStatus.FILTERED
+            result.error_class = (
+                ErrorClass.INPUT_MODERATION
+                if "input" in (code or "")
+                else ErrorClass.OUTPUT_MODERATION
+            )
+        else:
+            result.error_class = ErrorClass.TRANSIENT
+        result.error_message = f"{message or 'generation failed'} ({code or 'no code'})"
+    return result
+
+
+def error_for(status: int, body: Any, retry_after: float | None) -> ProviderError:
+    """Classify a non-2xx answer from its status and OpenAI's ``error.code``."""
+    error = body.get("error") if isinstance(body, dict) else None
+    error = error if isinstance(error, dict) else {}
+    code = error.get("code") or error.get("type")
+    message = str(error.get("message") or f"HTTP {status}")
+    if status in (401, 403):
+        cls = ErrorClass.AUTH
+    elif status == 429:
+        # Same status, two meanings: out of money, or too many requests right now.
+        cls = ErrorClass.QUOTA if code == "insufficient_quota" else ErrorClass.TRANSIENT
+    elif is_moderation(code):
+        cls = ErrorClass.INPUT_MODERATION
+    elif 400 <= status < 500:
+        cls = ErrorClass.INVALID
+    else:
+        cls = ErrorClass.TRANSIENT
+    return ProviderError(
+        message,
+        error_class=cls,
+        code=code or status,
+        retry_after=retry_after if cls == ErrorClass.TRANSIENT else None,
+        http_status=status,
+    )
+
+
+def matches(video: Mapping[str, Any], expected: Mapping[str, Any], submitted_at: float) -> bool:
+    """Whether a listed video is the one a submit at `submitted_at` would have created.
+
+    `created_at` has whole seconds, so it may read up to one second before our clock did.
+    Older API versions list no `prompt`; then the other fields must do.
+    """
+    created = video.get("created_at")
+    if not isinstance(created, int | float) or created < int(submitted_at):
+        return False
+    for key, want in expected.items():
+        got = video.get(key)
+        if key == "prompt" and got is None:
+            continue
+        if got is None or str(got) != str(want):
+            return False
+    return True

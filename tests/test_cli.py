@@ -1,0 +1,122 @@
+"""The console script, run as a real process."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+PIXSIM7 = [sys.executable, "-m", "pixsim7.cli"]
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIXSIM7_")}
+    env.update(PIXSIM7_DATA_DIR=str(tmp_path / "data"), PIXSIM7_LOG_LEVEL="WARNING", **extra)
+    return env
+
+
+def _run(tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*PIXSIM7, *args], env=_env(tmp_path, **extra), capture_output=True, text=True, timeout=120
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_db_commands_and_user_create(tmp_path: Path) -> None:
+    assert _run(tmp_path, "db", "current").stdout.strip() == "(empty)"
+    assert _run(tmp_path, "db", "upgrade").returncode == 0
+    head = _run(tmp_path, "db", "current").stdout.strip()
+    assert head and head != "(empty)"
+    r = _run(tmp_path, "user", "create", "--email", "a@example.com", "--password", "long enough")
+    assert r.returncode == 0 and "created user" in r.stdout
+    r = _run(tmp_path, "user", "create", "--email", "a@example.com", "--password", "long enough")
+    assert r.returncode != 0 and "already" in r.stderr
+    r = _run(tmp_path, "user", "create", "--email", "b@example.com", "--password", "short")
+    assert r.returncode != 0
+    assert _run(tmp_path, "db", "downgrade", "base").returncode == 0
+    assert _run(tmp_path, "db", "current").stdout.strip() == "(empty)"
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    port = _free_port()
+    env = _env(tmp_path, PIXSIM7_ADMIN_EMAIL="boss@example.com")  # password generated
+    proc = subprocess.Popen(
+        [*PIXSIM7, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("server did not start: " + (proc.stdout.read() if proc.stdout else ""))
+    yield url, proc
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
+
+
+def test_serve_migrates_creates_admin_and_answers(
+    server: tuple[str, subprocess.Popen[str]], tmp_path: Path
+) -> None:
+    url, proc = server
+    health = httpx.get(f"{url}/api/v1/health").json()
+    assert health["database"] == "ok" and health["database_dialect"] == "sqlite"
+    assert (tmp_path / "data" / "pixsim7.db").exists()
+    assert (tmp_path / "data" / "secret_key").exists()
+
+    proc.send_signal(signal.SIGTERM)
+    output = proc.communicate(timeout=30)[0]
+    match = re.search(r"First admin created: boss@example.com\s+password: (\S+)", output)
+    assert match, output
+    password = match.group(1)
+    assert output.count(password) == 1  # printed once, never logged
+
+    # A second start keeps the same admin and prints no password.
+    port = _free_port()
+    proc2 = subprocess.Popen(
+        [*PIXSIM7, "serve", "--port", str(port)],
+        env=_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        url2 = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                login = httpx.post(
+                    f"{url2}/api/v1/auth/login",
+                    json={"email": "boss@example.com", "password": password},
+                    timeout=2,
+                )
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        assert login.status_code == 200 and login.json()["user"]["role"] == "admin"
+    finally:
+        proc2.send_signal(signal.SIGTERM)
+        output2 = proc2.communicate(timeout=30)[0]
+    assert "First admin created" not in output2

@@ -1,0 +1,55 @@
+/** Query hooks of the auth router: login, register, logout, sessions. */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { client, token, unwrap, type Schemas } from "src/api/client";
+
+export const sessionsKey = ["auth", "sessions"] as const;
+
+export function useLogin() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Schemas["LoginRequest"]) =>
+      unwrap(client.POST("/api/v1/auth/login", { body })),
+    onSuccess: (result) => {
+      token.set(result.access_token);
+      queryClient.clear();
+    },
+  });
+}
+
+export function useRegister() {
+  return useMutation({
+    mutationFn: (body: Schemas["UserCreate"]) =>
+      unwrap(client.POST("/api/v1/auth/register", { body })),
+  });
+}
+
+export function useLogout() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(client.POST("/api/v1/auth/logout")),
+    onSettled: () => {
+      token.clear();
+      queryClient.clear();
+    },
+  });
+}
+
+export function useSessions() {
+  return useQuery({
+    queryKey: sessionsKey,
+    queryFn: () => unwrap(client.GET("/api/v1/auth/sessions")),
+  });
+}
+
+export function useRevokeSession() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (sessionId: string) =>
+      unwrap(
+        client.DELETE("/api/v1/auth/sessions/{session_id}", {
+          params: { path: { session_id: sessionId } },
+        }),
+      ),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: sessionsKey }),
+  });
+}

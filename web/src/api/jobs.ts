@@ -1,0 +1,78 @@
+/** Query hooks of the jobs router; live changes arrive through src/api/events.ts. */
+import {
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
+import { client, unwrap, type Schemas } from "src/api/client";
+
+export type Job = Schemas["JobRead"];
+export type JobFilters = { status?: string; provider_id?: string; operation_type?: string };
+
+export const jobsKey = ["jobs"] as const;
+export const ACTIVE_STATUSES = ["pending", "submitting", "processing"];
+
+export function useJobs(filters: JobFilters = {}) {
+  return useInfiniteQuery({
+    queryKey: [...jobsKey, "list", filters],
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        client.GET("/api/v1/jobs", {
+          params: { query: { ...filters, cursor: pageParam, limit: 50 } },
+        }),
+      ),
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
+  });
+}
+
+export function useJob(id: number) {
+  return useQuery({
+    queryKey: [...jobsKey, "detail", id],
+    queryFn: () => unwrap(client.GET("/api/v1/jobs/{job_id}", { params: { path: { job_id: id } } })),
+  });
+}
+
+export function useJobStats() {
+  return useQuery({
+    queryKey: [...jobsKey, "stats"],
+    queryFn: () => unwrap(client.GET("/api/v1/jobs/stats")),
+  });
+}
+
+function useJobMutation<T, R>(call: (arg: T) => Promise<R>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: call,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: jobsKey }),
+  });
+}
+
+export const useCreateJob = () =>
+  useJobMutation((body: Schemas["JobCreate"]) => unwrap(client.POST("/api/v1/jobs", { body })));
+
+export const useCancelJob = () =>
+  useJobMutation((id: number) =>
+    unwrap(client.POST("/api/v1/jobs/{job_id}/cancel", { params: { path: { job_id: id } } })),
+  );
+
+export const useRetryJob = () =>
+  useJobMutation((id: number) =>
+    unwrap(client.POST("/api/v1/jobs/{job_id}/retry", { params: { path: { job_id: id } } })),
+  );
+
+export const useSetPriority = () =>
+  useJobMutation(({ id, priority }: { id: number; priority: number }) =>
+    unwrap(
+      client.PATCH("/api/v1/jobs/{job_id}", {
+        params: { path: { job_id: id } },
+        body: { priority },
+      }),
+    ),
+  );
+
+export const usePauseQueue = () =>
+  useJobMutation((paused: boolean) =>
+    unwrap(client.POST(paused ? "/api/v1/jobs/pause" : "/api/v1/jobs/resume")),
+  );

@@ -1,0 +1,35 @@
+import { screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { SessionList } from "src/features/settings/SessionList";
+import { renderPage, stubFetch } from "src/test/render";
+
+const session = (id: string, current: boolean) => ({
+  id,
+  ip_address: "127.0.0.1",
+  user_agent: `agent ${id}`,
+  created_at: "2026-01-01T00:00:00Z",
+  expires_at: "2026-02-01T00:00:00Z",
+  last_used_at: "2026-01-01T00:00:00Z",
+  current,
+});
+
+describe("SessionList", () => {
+  it("revokes another session and refreshes the list", async () => {
+    let sessions = [session("a", true), session("b", false)];
+    const calls = stubFetch({
+      "GET /api/v1/auth/sessions": () => ({ body: sessions }),
+      "DELETE /api/v1/auth/sessions/b": () => {
+        sessions = sessions.filter((s) => s.id !== "b");
+        return { status: 204 };
+      },
+    });
+    renderPage(<SessionList />);
+    const row = (await screen.findByText("agent b")).closest("tr")!;
+    expect(within(screen.getByText("agent a").closest("tr")!).getByText("this device")).toBeVisible();
+
+    await userEvent.click(within(row).getByRole("button", { name: "Revoke" }));
+
+    await vi.waitFor(() => expect(screen.queryByText("agent b")).toBeNull());
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toContain("DELETE /api/v1/auth/sessions/b");
+  });
+});
