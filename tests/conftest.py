@@ -169,3 +169,9 @@ class Users:
 @pytest.fixture
 def users(client: httpx.AsyncClient, app: FastAPI) -> Users:
     return Users(client, app)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run browser tests last: Playwright's sync API holds an event loop open in the main
+    thread for as long as its session fixture lives, which pytest-asyncio cannot run beside."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -29,7 +29,7 @@ from pixsim7.providers.base import (
 )
 from pixsim7.providers.local import LocalProvider
 from pixsim7.providers.local.operations import dimensions
-from pixsim7.providers.local.render import run_job
+from pixsim7.providers.local.render import draw_frames, run_job
 from pixsim7.providers.registry import Registry
 
 ACCOUNT = AccountContext(id=1, provider_id="local", base_url="")
@@ -199,18 +199,24 @@ async def test_720p_output(provider: LocalProvider) -> None:
 )
 def test_seed_decides_motion(tmp_path: Path, images: dict[str, Path], op: str, extra: dict) -> None:
     extra = {k: str(images[v]) if k == "image" else v for k, v in extra.items()}
+    # The motion itself is exact: the same seed draws the same frames.
+    drawn = [list(draw_frames(op, {**SMALL_ARGS, **extra, "seed": 5})[0]) for _ in range(2)]
+    assert all(np.array_equal(a, b) for a, b in zip(*drawn, strict=True))
     renders = {}
     for name, seed in (("one", 5), ("again", 5), ("other", 6)):
         dest = tmp_path / f"{name}.mp4"
         run_job(op, str(dest), {**SMALL_ARGS, **extra, "seed": seed}, str(tmp_path / name))
         renders[name] = _frames(dest)
     assert len(renders["one"]) == 8
-    assert all(np.array_equal(a, b) for a, b in zip(renders["one"], renders["again"], strict=True))
-    moved = [
-        np.abs(a.astype(int) - b).mean()
-        for a, b in zip(renders["one"], renders["other"], strict=True)
-    ]
-    assert max(moved) > 5
+
+    def apart(x: str, y: str) -> float:
+        pairs = zip(renders[x], renders[y], strict=True)
+        return max(float(np.abs(a.astype(int) - b).mean()) for a, b in pairs)
+
+    # Threaded x264 may choose differently run to run (seen: up to 1.5 mean levels apart);
+    # another seed moves far more than that.
+    assert apart("one", "again") < 2.5
+    assert apart("one", "other") > 5
     assert np.abs(renders["one"][0].astype(int) - renders["one"][-1]).mean() > 2  # it moves
 
 

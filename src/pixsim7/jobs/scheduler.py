@@ -51,6 +51,9 @@ class Attempt:
 async def claim_one(rt: Runtime) -> Attempt | None:
     """Step 1: claim, reserve credits, write the submission row; one commit."""
     async with rt.db.sessionmaker() as session:
+        # Begin first: on SQLite that waits for the write lock, so `now` (the job's
+        # started_at) is not older than a dependency's completion committed meanwhile.
+        await session.connection()
         now = clock.now()
         got = await claim.claim_next(
             session,

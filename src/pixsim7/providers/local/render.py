@@ -47,7 +47,7 @@ def run_job(operation: str, dest: str, args: dict[str, Any], control: str) -> in
 
     Progress goes to `<control>.progress`; the job stops if `<control>.cancel` appears.
     """
-    frames, width, height, n = _frames(operation, args)
+    frames, width, height, n = draw_frames(operation, args)
     fps = int(args["fps"])
     progress, cancel = Path(control + ".progress"), Path(control + ".cancel")
     every = max(1, n // 50)
@@ -73,7 +73,8 @@ def read_progress(control: str) -> float | None:
         return None
 
 
-def _frames(op: str, args: dict[str, Any]) -> tuple[Iterator[np.ndarray], int, int, int]:
+def draw_frames(op: str, args: dict[str, Any]) -> tuple[Iterator[np.ndarray], int, int, int]:
+    """The frames an operation draws (lazily), with the output width, height and count."""
     fps, seed = int(args["fps"]), int(args["seed"])
     n = frame_count(float(args["duration"]), fps)
     limit = int(args.get("max_pixels", DEFAULT_MAX_PIXELS))
