@@ -109,6 +109,7 @@ async def seed(settings: Settings, fake: str) -> int:
                 base_url=fake,
                 max_concurrent_jobs=PER_ACCOUNT,
                 max_concurrent_jobs_ceiling=PER_ACCOUNT,
+                credit_pool="web",
             )
             credentials.store(account, box, jwt_token=f"bench-{i}")
             session.add(account)

@@ -14,7 +14,14 @@ from pixsim7.assets.graph_models import (
 )
 from pixsim7.assets.models import Asset, AssetProviderUpload, AssetTag
 from pixsim7.auth.models import UserSession
-from pixsim7.jobs.models import Job, JobDependency, ProviderSubmission, QueueState, Worker
+from pixsim7.jobs.models import (
+    Job,
+    JobCost,
+    JobDependency,
+    ProviderSubmission,
+    QueueState,
+    Worker,
+)
 from pixsim7.providers.comfyui.models import WorkflowTemplate
 from pixsim7.quotas.models import UserQuotaUsage
 from pixsim7.users.models import User
@@ -34,6 +41,7 @@ __all__ = [
     "AssetTemporalSegment",
     "AssetVariant",
     "Job",
+    "JobCost",
     "JobDependency",
     "ProviderAccount",
     "ProviderCredit",

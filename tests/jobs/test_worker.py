@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 
 from pixsim7.jobs.worker import JobWorker
-from tests.jobs.conftest import text_job, wait_for
+from pixsim7.providers.fakekit import FakeServer
+from tests.jobs.conftest import pixverse_job, text_job, wait_for
 
 
 async def test_local_job_completes_with_its_history(
@@ -26,3 +27,46 @@ async def test_local_job_completes_with_its_history(
     assert events == ["created", "claimed", "submitted", "completed"]
     [sub] = parent["submissions"]
     assert sub["status"] == "succeeded" and sub["provider_job_id"] == parent["provider_job_id"]
+
+
+async def test_each_account_pays_from_its_own_pool(
+    client: httpx.AsyncClient, users, worker: JobWorker, pixverse: FakeServer
+) -> None:
+    """A platform-API account spends its `openapi` pool at that pool's price, and a job no
+    account can pay for waits without holding up the jobs behind it."""
+    h = await users.create()
+    async with httpx.AsyncClient() as fake:  # the provider's balance agrees with ours
+        r = await fake.post(
+            f"{pixverse.url}/_fake/control",
+            json={"key": "platform-key", "credits": {"openapi": 100}},
+        )
+        assert r.status_code == 200, r.text
+    r = await client.post(
+        "/api/v1/accounts",
+        json={"provider_id": "pixverse", "api_key": "platform-key", "base_url": pixverse.url},
+        headers=h,
+    )
+    assert r.status_code == 201, r.text
+    platform = int(r.json()["id"])
+    r = await client.post(
+        f"/api/v1/accounts/{platform}/credits",
+        json={"credit_type": "openapi", "amount": 100},
+        headers=h,
+    )
+    assert r.status_code == 200, r.text
+    # 1080p for 5 s: 120 credits on the platform API, more than the account has; it is
+    # first in line (priority 9) and must not block the cheaper job behind it.
+    costly = pixverse_job("x", priority=9)
+    costly["params"] |= {"quality": "1080p", "duration": 5}
+    first = (await client.post("/api/v1/jobs", json=costly, headers=h)).json()
+    assert first["credit_type"] == "web"  # the estimate shown before an account is chosen
+    cheap = pixverse_job("a fox")
+    cheap["params"] |= {"quality": "360p", "duration": 5}
+    second = (await client.post("/api/v1/jobs", json=cheap, headers=h)).json()
+    done = await wait_for(client, h, second["id"])
+    assert done["status"] == "completed", done
+    assert (done["credit_type"], done["estimated_credits"]) == ("openapi", 45)
+    assert done["account_id"] == platform
+    waiting = (await client.get(f"/api/v1/jobs/{first['id']}", headers=h)).json()
+    assert waiting["status"] == "pending"
+    assert waiting["wait_reason"] == "no account with enough credits"

@@ -91,10 +91,17 @@ async def update_account(
     user: CurrentUser,
     session: SessionDep,
     bus: BusDep,
+    registry: RegistryDep,
     settings: SettingsDep,
 ) -> AccountRead:
     return await manage.update(
-        session, bus=bus, settings=settings, user=user, account_id=account_id, data=data
+        session,
+        bus=bus,
+        registry=registry,
+        settings=settings,
+        user=user,
+        account_id=account_id,
+        data=data,
     )
 
 

@@ -27,7 +27,7 @@ from pixsim7.config import Settings
 from pixsim7.events import EventBus
 from pixsim7.logging import get_logger
 from pixsim7.pagination import paginate
-from pixsim7.providers.base import Provider
+from pixsim7.providers.base import Provider, ProviderError
 from pixsim7.providers.registry import Registry
 from pixsim7.quotas import service as quotas_service
 from pixsim7.users.models import User
@@ -125,6 +125,7 @@ async def create(
         jwt_token=data.jwt_token,
         cookies=credentials.parse_cookies(data.cookies),
     )
+    assign_pool(account, provider, settings)
     session.add(account)
     await session.commit()
     log.info("account created", account_id=account.id, provider_id=account.provider_id)
@@ -135,6 +136,7 @@ async def update(
     session: AsyncSession,
     *,
     bus: EventBus,
+    registry: Registry,
     settings: Settings,
     user: User,
     account_id: int,
@@ -158,6 +160,7 @@ async def update(
         if "cookies" in secrets:
             secrets["cookies"] = credentials.parse_cookies(secrets["cookies"])
         credentials.store(account, credentials.box(settings), **secrets)
+        assign_pool(account, provider_of(registry, account.provider_id), settings)
         if account.status == AccountStatus.AUTH_FAILED:  # new credentials deserve a try
             account.status, account.status_message = AccountStatus.ACTIVE.value, None
     if changes.get("max_concurrent_jobs") is not None:
@@ -191,6 +194,14 @@ async def delete(session: AsyncSession, *, bus: EventBus, user: User, account_id
     await bus.emit(
         "account.deleted", event_data(read), user_id=read.owner_id, public=read.is_shared
     )
+
+
+def assign_pool(account: ProviderAccount, provider: Provider, settings: Settings) -> None:
+    """Record the pool the account's credentials spend from; call after they change."""
+    try:
+        account.credit_pool = provider.pool_for(service.context(account, settings))
+    except ProviderError:  # no usable credential: no pool, so the claim never picks it
+        account.credit_pool = None
 
 
 def check_pool(provider: Provider, credit_type: str, field: str) -> None:

@@ -65,6 +65,9 @@ class ProviderAccount(IdMixin, TimestampMixin, Base):
     max_concurrent_jobs: Mapped[int] = mapped_column(default=1)
     max_concurrent_jobs_ceiling: Mapped[int] = mapped_column(default=1)
     daily_cap: Mapped[int | None] = mapped_column()
+    # The pool its jobs spend from (decided by its credentials; see Provider.pool_for), so
+    # the claim can compare a job's price in that pool with the balance in SQL.
+    credit_pool: Mapped[str | None] = mapped_column(String(32))
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     last_synced_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 

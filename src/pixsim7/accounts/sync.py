@@ -145,6 +145,7 @@ async def import_cookies(
         jwt_token=imported.jwt_token,
         cookies=imported.cookies,
     )
+    manage.assign_pool(account, provider, settings)
     if account.status == AccountStatus.AUTH_FAILED:
         account.status, account.status_message = AccountStatus.ACTIVE.value, None
     try:

@@ -38,7 +38,14 @@ from pixsim7.accounts.models import (
     ProviderCredit,
     SelectionStrategy,
 )
-from pixsim7.jobs.models import Job, JobDependency, ProviderSubmission, QueueState, Worker
+from pixsim7.jobs.models import (
+    Job,
+    JobCost,
+    JobDependency,
+    ProviderSubmission,
+    QueueState,
+    Worker,
+)
 from pixsim7.jobs.states import IN_FLIGHT, JobStatus
 
 _IN_FLIGHT = [s.value for s in IN_FLIGHT]
@@ -93,13 +100,28 @@ def account_usable(a: FromClause, now: dt.datetime) -> ColumnElement[bool]:
 def account_fits_job(a: FromClause, job: FromClause) -> ColumnElement[bool]:
     """The account may serve this job: provider, ownership or sharing, pin, credits."""
     credit = ProviderCredit.__table__.alias("credit")
+    cost = JobCost.__table__.alias("cost")
     # Providers with no credit pools (local, ComfyUI) leave credit_type empty: unlimited.
+    # Otherwise the job's price in the pool this account spends from must be covered by
+    # that pool's balance (not by any pool: a web balance cannot pay a platform API call).
     enough = or_(
         job.c.credit_type.is_(None),
-        job.c.estimated_credits <= 0,
         exists()
-        .where(credit.c.account_id == a.c.id, credit.c.amount >= job.c.estimated_credits)
-        .correlate_except(credit),
+        .where(
+            cost.c.job_id == job.c.id,
+            cost.c.credit_type == a.c.credit_pool,
+            or_(
+                cost.c.credits <= 0,
+                exists()
+                .where(
+                    credit.c.account_id == a.c.id,
+                    credit.c.credit_type == cost.c.credit_type,
+                    credit.c.amount >= cost.c.credits,
+                )
+                .correlate_except(credit),
+            ),
+        )
+        .correlate_except(cost),
     )
     return and_(
         a.c.provider_id == job.c.provider_id,
@@ -179,7 +201,14 @@ async def claim_next(
     # Accounts with a free slot now, computed once per statement (not once per pending
     # job: the scan below may look at thousands of them before one fits).
     free = (
-        select(acc.c.id, acc.c.provider_id, acc.c.owner_id, acc.c.is_shared, acc.c.is_builtin)
+        select(
+            acc.c.id,
+            acc.c.provider_id,
+            acc.c.owner_id,
+            acc.c.is_shared,
+            acc.c.is_builtin,
+            acc.c.credit_pool,
+        )
         .where(account_usable(acc, now))
         .cte("free")
         .prefix_with("MATERIALIZED")

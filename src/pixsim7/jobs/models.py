@@ -79,6 +79,19 @@ class JobDependency(Base):
     )
 
 
+class JobCost(Base):
+    """The job's estimated price in each of its provider's credit pools: which pool pays
+    is known only once an account is chosen, and pools price alike jobs differently."""
+
+    __tablename__ = "job_costs"
+
+    job_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True
+    )
+    credit_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    credits: Mapped[float] = mapped_column(Float)
+
+
 class ProviderSubmission(IdMixin, Base):
     """One attempt at the provider, written BEFORE the call (at-most-once at the provider)."""
 

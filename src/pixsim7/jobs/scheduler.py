@@ -67,6 +67,8 @@ async def claim_one(rt: Runtime) -> Attempt | None:
             return None
         job = await service.reload(session, got.job_id)
         assert job is not None
+        if job.credit_type:
+            await service.price_for_account(session, job, got.account_id)
         if job.credit_type and job.estimated_credits > 0:
             if not await accounts_service.reserve_credits(
                 session, got.account_id, job.credit_type, job.estimated_credits

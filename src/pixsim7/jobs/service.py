@@ -18,11 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pixsim7 import clock, errors
 from pixsim7.accounts import service as accounts_service
+from pixsim7.accounts.models import ProviderAccount
 from pixsim7.config import Settings
 from pixsim7.db import insert_ignore
 from pixsim7.events import EventBus
 from pixsim7.jobs import waiting
-from pixsim7.jobs.models import Job, JobDependency, ProviderSubmission, QueueState
+from pixsim7.jobs.models import Job, JobCost, JobDependency, ProviderSubmission, QueueState
 from pixsim7.jobs.schemas import (
     JobCreate,
     JobDetail,
@@ -65,6 +66,18 @@ async def get_owned(session: AsyncSession, user: User, job_id: int) -> Job:
     if job is None or job.owner_id != user.id:
         raise JobNotFound("job not found")
     return job
+
+
+async def price_for_account(session: AsyncSession, job: Job, account_id: int) -> None:
+    """Make the job's estimate the price in the pool of the account that took it."""
+    pool = await session.scalar(
+        select(ProviderAccount.credit_pool).where(ProviderAccount.id == account_id)
+    )
+    credits = await session.scalar(
+        select(JobCost.credits).where(JobCost.job_id == job.id, JobCost.credit_type == pool)
+    )
+    if pool is not None and credits is not None:
+        job.credit_type, job.estimated_credits = pool, credits
 
 
 async def reload(session: AsyncSession, job_id: int) -> Job | None:
@@ -122,7 +135,11 @@ async def create(
                 "account of another provider", fields={"account_id": "not this provider's"}
             )
     await quotas_service.check_job(session, user, running_jobs=await _active_count(session, user))
-    cost, pool = provider.estimate_cost(OperationType(spec.type), params)
+    op = OperationType(spec.type)
+    # One price per pool; the shown estimate is the pinned account's pool, else the first.
+    costs = {p: provider.estimate_cost(op, params, p)[0] for p in provider.info.credit_pools}
+    pinned_pool = account.credit_pool if data.account_id is not None else None
+    cost, pool = provider.estimate_cost(op, params, pinned_pool)
     job = Job(
         owner_id=user.id,
         workspace_id=data.workspace_id,
@@ -143,6 +160,8 @@ async def create(
     await session.flush()
     for parent in depends_on:
         session.add(JobDependency(job_id=job.id, depends_on_id=parent))
+    for credit_type, credits in costs.items():
+        session.add(JobCost(job_id=job.id, credit_type=credit_type, credits=credits))
     await quotas_service.record_job(session, user)
     job.wait_reason = await waiting.reason(session, job)
     await session.commit()

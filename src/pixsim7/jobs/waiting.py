@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pixsim7 import clock
 from pixsim7.accounts.models import AccountStatus, ProviderAccount, ProviderCredit
-from pixsim7.jobs.models import Job, JobDependency, QueueState
+from pixsim7.jobs.models import Job, JobCost, JobDependency, QueueState
 from pixsim7.jobs.states import IN_FLIGHT, JobStatus
 
 PAUSED = "queue paused"
@@ -63,19 +63,34 @@ async def _account_reason(session: AsyncSession, job: Job, now: object) -> str |
         statuses = sorted({a.status for a in accounts})
         who = pinned or "every account"
         return f"{who} unavailable ({', '.join(statuses)})"
-    if job.credit_type and job.estimated_credits > 0:
-        rich = set(
+    if job.credit_type:  # the same rule as claim.account_fits_job
+        costs = dict(
             (
-                await session.scalars(
-                    select(ProviderCredit.account_id).where(
-                        ProviderCredit.account_id.in_([a.id for a in usable]),
-                        ProviderCredit.credit_type == job.credit_type,
-                        ProviderCredit.amount >= job.estimated_credits,
-                    )
+                await session.execute(
+                    select(JobCost.credit_type, JobCost.credits).where(JobCost.job_id == job.id)
                 )
             ).all()
         )
-        usable = [a for a in usable if a.id in rich]
+        balances = {
+            (account_id, pool): amount
+            for account_id, pool, amount in (
+                await session.execute(
+                    select(
+                        ProviderCredit.account_id,
+                        ProviderCredit.credit_type,
+                        ProviderCredit.amount,
+                    ).where(ProviderCredit.account_id.in_([a.id for a in usable]))
+                )
+            ).all()
+        }
+
+        def covered(a: ProviderAccount) -> bool:
+            price = costs.get(a.credit_pool or "")
+            return price is not None and (
+                price <= 0 or balances.get((a.id, a.credit_pool or ""), 0) >= price
+            )
+
+        usable = [a for a in usable if covered(a)]
         if not usable:
             return f"{NO_CREDITS} ({pinned})" if pinned else NO_CREDITS
     busy = dict(

@@ -284,8 +284,16 @@ class Provider(abc.ABC):
         return clean
 
     @abc.abstractmethod
-    def estimate_cost(self, op: OperationType, params: Mapping[str, Any]) -> tuple[float, str]:
-        """Credits this job will cost, and the pool they come from."""
+    def estimate_cost(
+        self, op: OperationType, params: Mapping[str, Any], pool: str | None = None
+    ) -> tuple[float, str]:
+        """Credits this job will cost in `pool` (the provider's first when None), and that
+        pool. Pools may price the same job differently (Pixverse web vs platform API)."""
+
+    def pool_for(self, account: AccountContext) -> str | None:
+        """The credit pool this account spends from; None for providers without credits.
+        Raises ProviderError(AUTH) when the account has no credential for any pool."""
+        return self.info.credit_pools[0] if self.info.credit_pools else None
 
     @abc.abstractmethod
     async def submit(self, account: AccountContext, request: SubmitRequest) -> SubmitResult: ...

@@ -84,7 +84,9 @@ class ComfyUIProvider(Provider):
         super().validate(op, clean, input_counts)
         return clean
 
-    def estimate_cost(self, op: OperationType, params: Mapping[str, Any]) -> tuple[float, str]:
+    def estimate_cost(
+        self, op: OperationType, params: Mapping[str, Any], pool: str | None = None
+    ) -> tuple[float, str]:
         return 0.0, "none"
 
     async def submit(self, account: AccountContext, request: SubmitRequest) -> SubmitResult:

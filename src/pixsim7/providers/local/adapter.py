@@ -73,7 +73,9 @@ class LocalProvider(Provider):
     def operations(self) -> Sequence[OperationSpec]:
         return OPERATIONS
 
-    def estimate_cost(self, op: OperationType, params: Mapping[str, Any]) -> tuple[float, str]:
+    def estimate_cost(
+        self, op: OperationType, params: Mapping[str, Any], pool: str | None = None
+    ) -> tuple[float, str]:
         return 0.0, "local"
 
     async def submit(self, account: AccountContext, request: SubmitRequest) -> SubmitResult:

@@ -88,7 +88,9 @@ class SoraProvider(Provider):
         super().validate(op, clean, input_counts)  # the spec's input counts
         return clean
 
-    def estimate_cost(self, op: OperationType, params: Mapping[str, Any]) -> tuple[float, str]:
+    def estimate_cost(
+        self, op: OperationType, params: Mapping[str, Any], pool: str | None = None
+    ) -> tuple[float, str]:
         return operations.estimate_cost(op, params), operations.POOL
 
     def needs_upload(self, item: PreparedInput) -> bool:
