@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 
 from pixsim7.jobs.worker import JobWorker
@@ -70,3 +72,33 @@ async def test_each_account_pays_from_its_own_pool(
     waiting = (await client.get(f"/api/v1/jobs/{first['id']}", headers=h)).json()
     assert waiting["status"] == "pending"
     assert waiting["wait_reason"] == "no account with enough credits"
+
+
+async def test_concurrent_limit_makes_jobs_wait_their_turn(
+    client: httpx.AsyncClient, users, worker: JobWorker
+) -> None:
+    admin, h = await users.create(admin=True), await users.create()
+    me = (await client.get("/api/v1/users/me", headers=h)).json()
+    r = await client.patch(
+        f"/api/v1/users/{me['id']}", json={"max_concurrent_jobs": 1}, headers=admin
+    )
+    assert r.status_code == 200, r.text
+    await client.post("/api/v1/jobs/pause", headers=h)  # queue all three, then let go
+    ids = []
+    for prompt in ("one", "two", "three"):
+        r = await client.post("/api/v1/jobs", json=text_job(prompt), headers=h)
+        assert r.status_code == 201, r.text  # the limit queues jobs, it does not refuse them
+        ids.append(r.json()["id"])
+    await client.post("/api/v1/jobs/resume", headers=h)
+    most_at_once, reasons = 0, set()
+    for _ in range(600):
+        jobs = (await client.get("/api/v1/jobs", headers=h)).json()["items"]
+        states = [j["status"] for j in jobs]
+        most_at_once = max(most_at_once, sum(s in ("submitting", "processing") for s in states))
+        reasons |= {j["wait_reason"] for j in jobs if j["status"] == "pending"}
+        if all(s == "completed" for s in states):
+            break
+        await asyncio.sleep(0.05)
+    assert states == ["completed"] * 3, jobs
+    assert most_at_once == 1
+    assert "your limit of 1 jobs at once is reached" in reasons

@@ -47,6 +47,7 @@ from pixsim7.jobs.models import (
     Worker,
 )
 from pixsim7.jobs.states import IN_FLIGHT, JobStatus
+from pixsim7.users.models import User
 
 _IN_FLIGHT = [s.value for s in IN_FLIGHT]
 _JOBS = cast(Table, Job.__table__)
@@ -132,10 +133,20 @@ def account_fits_job(a: FromClause, job: FromClause) -> ColumnElement[bool]:
 
 
 def job_ready(job: FromClause, now: dt.datetime) -> ColumnElement[bool]:
-    """Pending, due, dependencies completed, owner's queue not paused."""
+    """Pending, due, dependencies completed, owner's queue not paused, owner below their
+    concurrent job limit."""
     dep = JobDependency.__table__.alias("dep")
     parent = Job.__table__.alias("parent")
     queue = QueueState.__table__.alias("queue")
+    owner = User.__table__.alias("owner")
+    mine = Job.__table__.alias("mine")
+    owner_running = (
+        select(func.count())
+        .select_from(mine)
+        .where(mine.c.owner_id == job.c.owner_id, mine.c.status.in_(_IN_FLIGHT))
+        .correlate_except(mine)
+        .scalar_subquery()
+    )
     return and_(
         job.c.status == JobStatus.PENDING.value,
         or_(job.c.run_after.is_(None), job.c.run_after <= now),
@@ -144,6 +155,9 @@ def job_ready(job: FromClause, now: dt.datetime) -> ColumnElement[bool]:
         .where(dep.c.job_id == job.c.id, parent.c.status != JobStatus.COMPLETED.value)
         .correlate_except(dep, parent),
         ~exists().where(queue.c.user_id == job.c.owner_id, queue.c.paused).correlate_except(queue),
+        exists()
+        .where(owner.c.id == job.c.owner_id, owner.c.max_concurrent_jobs > owner_running)
+        .correlate_except(owner),
     )
 
 

@@ -32,7 +32,7 @@ from pixsim7.jobs.schemas import (
     JobUpdate,
     SubmissionRead,
 )
-from pixsim7.jobs.states import ACTIVE, IN_FLIGHT, TERMINAL, JobStatus
+from pixsim7.jobs.states import ACTIVE, TERMINAL, JobStatus
 from pixsim7.logging import get_logger
 from pixsim7.pagination import paginate
 from pixsim7.providers.base import OperationType
@@ -134,7 +134,7 @@ async def create(
             raise errors.ValidationFailed(
                 "account of another provider", fields={"account_id": "not this provider's"}
             )
-    await quotas_service.check_job(session, user, running_jobs=await _active_count(session, user))
+    await quotas_service.check_job(session, user)
     op = OperationType(spec.type)
     # One price per pool; the shown estimate is the pinned account's pool, else the first.
     costs = {p: provider.estimate_cost(op, params, p)[0] for p in provider.info.credit_pools}
@@ -182,13 +182,6 @@ async def _check_parents(session: AsyncSession, user: User, ids: Sequence[int]) 
         raise errors.ValidationFailed(
             "unknown jobs in depends_on", fields={"depends_on": f"no such job: {missing[0]}"}
         )
-
-
-async def _active_count(session: AsyncSession, user: User) -> int:
-    stmt = select(func.count()).where(
-        Job.owner_id == user.id, Job.status.in_([s.value for s in IN_FLIGHT])
-    )
-    return int((await session.execute(stmt)).scalar_one())
 
 
 async def list(
@@ -383,7 +376,7 @@ async def retry(session: AsyncSession, user: User, job_id: int, *, bus: EventBus
     job = await get_owned(session, user, job_id)
     if job.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
         raise errors.Conflict("only a failed or cancelled job can be retried", code="job_active")
-    await quotas_service.check_job(session, user, running_jobs=await _active_count(session, user))
+    await quotas_service.check_job(session, user)
     result = await session.execute(
         sql_update_job(job.id)
         .where(Job.status.in_([JobStatus.FAILED.value, JobStatus.CANCELLED.value]))

@@ -13,6 +13,7 @@ from pixsim7 import clock
 from pixsim7.accounts.models import AccountStatus, ProviderAccount, ProviderCredit
 from pixsim7.jobs.models import Job, JobCost, JobDependency, QueueState
 from pixsim7.jobs.states import IN_FLIGHT, JobStatus
+from pixsim7.users.models import User
 
 PAUSED = "queue paused"
 NO_CREDITS = "no account with enough credits"
@@ -27,6 +28,14 @@ async def reason(session: AsyncSession, job: Job) -> str | None:
     queue = await session.get(QueueState, job.owner_id)
     if queue is not None and queue.paused:
         return PAUSED
+    owner = await session.get(User, job.owner_id)
+    running = await session.scalar(
+        select(func.count()).where(
+            Job.owner_id == job.owner_id, Job.status.in_([s.value for s in IN_FLIGHT])
+        )
+    )
+    if owner is not None and (running or 0) >= owner.max_concurrent_jobs:
+        return f"your limit of {owner.max_concurrent_jobs} jobs at once is reached"
     if job.run_after is not None and job.run_after > now:
         return f"scheduled for {job.run_after.isoformat(timespec='seconds')}"
     parent = (

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pixsim7 import clock, errors
+from pixsim7.assets import service as assets_service
 from pixsim7.db import insert_ignore
 from pixsim7.quotas.models import UserQuotaUsage
 from pixsim7.users.models import User
@@ -43,30 +44,27 @@ async def _add(session: AsyncSession, user_id: int, **amounts: float) -> None:
     )
 
 
-async def usage(session: AsyncSession, user: User, *, storage_bytes: int = 0) -> QuotaUsage:
+async def usage(session: AsyncSession, user: User) -> QuotaUsage:
+    """Today's counters and the bytes the user's assets hold now."""
     row = await _row(session, user.id)
     return QuotaUsage(
         day=_today(),
         jobs_created=row.jobs_created if row else 0,
         credits_spent=row.credits_spent if row else 0.0,
-        storage_bytes=storage_bytes,
+        storage_bytes=await assets_service.storage_used(session, user.id),
     )
 
 
-async def check_job(
-    session: AsyncSession, user: User, *, running_jobs: int, adding: int = 1
-) -> None:
-    """Raise QuotaExceeded if `adding` more jobs would pass the daily or concurrent limit."""
+async def check_job(session: AsyncSession, user: User, *, adding: int = 1) -> None:
+    """Raise QuotaExceeded if `adding` more jobs would pass the daily limit.
+
+    The concurrent limit does not refuse jobs: the scheduler runs at most that many of
+    a user's jobs at once and the rest wait (jobs/claim.py, `job_ready`)."""
     row = await _row(session, user.id)
     created = row.jobs_created if row else 0
     if created + adding > user.max_jobs_per_day:
         raise errors.QuotaExceeded(
             f"daily job limit reached ({user.max_jobs_per_day})", code="quota_jobs_per_day"
-        )
-    if running_jobs + adding > user.max_concurrent_jobs:
-        raise errors.QuotaExceeded(
-            f"concurrent job limit reached ({user.max_concurrent_jobs})",
-            code="quota_concurrent_jobs",
         )
 
 
