@@ -120,3 +120,11 @@ def test_serve_migrates_creates_admin_and_answers(
         proc2.send_signal(signal.SIGTERM)
         output2 = proc2.communicate(timeout=30)[0]
     assert "First admin created" not in output2
+
+
+def test_serve_runs_the_scheduler_and_cache_eviction_beside_the_api() -> None:
+    from pixsim7.assets.cache import eviction_task
+    from pixsim7.cli import _worker_hooks
+    from pixsim7.jobs.worker import embedded
+
+    assert _worker_hooks() == [embedded, eviction_task]

@@ -51,12 +51,11 @@ def serve(host: str | None, port: int | None, no_worker: bool) -> None:
 
 
 def _worker_hooks() -> list[BackgroundHook]:
-    # The scheduler lives in the jobs feature; it registers its embedded-worker hook there.
-    try:
-        worker = importlib.import_module("pixsim7.jobs.worker")
-    except ModuleNotFoundError:
-        return []
-    return [worker.embedded]
+    """What the embedded worker runs beside the API: the scheduler and media cache eviction."""
+    from pixsim7.assets.cache import eviction_task
+    from pixsim7.jobs.worker import embedded
+
+    return [embedded, eviction_task]
 
 
 async def _bootstrap(settings: Settings) -> None:
