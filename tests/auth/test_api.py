@@ -112,7 +112,9 @@ async def test_sessions_list_and_revoke_one(client: httpx.AsyncClient, users: Us
         headers={"User-Agent": "second-device"},
     )
     second = {"Authorization": f"Bearer {r.json()['access_token']}"}
-    sessions = (await client.get("/api/v1/auth/sessions", headers=first)).json()
+    page = (await client.get("/api/v1/auth/sessions", headers=first)).json()
+    assert page["next_cursor"] is None
+    sessions = page["items"]
     assert len(sessions) == 2
     assert sum(s["current"] for s in sessions) == 1
     other = next(s for s in sessions if s["user_agent"] == "second-device")
@@ -123,10 +125,43 @@ async def test_sessions_list_and_revoke_one(client: httpx.AsyncClient, users: Us
     assert (await client.get("/api/v1/users/me", headers=first)).status_code == 200
 
 
+async def test_sessions_are_paginated_with_a_cursor(
+    client: httpx.AsyncClient, users: Users
+) -> None:
+    email = "pages@example.com"
+    headers = await users.create(email)
+    for _ in range(4):
+        r = await client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+        assert r.status_code == 200
+    seen: list[str] = []
+    cursor: str | None = None
+    pages = 0
+    while True:
+        params = {"limit": "2", **({"cursor": cursor} if cursor else {})}
+        r = await client.get("/api/v1/auth/sessions", headers=headers, params=params)
+        assert r.status_code == 200
+        body = r.json()
+        assert len(body["items"]) <= 2
+        seen += [s["id"] for s in body["items"]]
+        pages += 1
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert pages == 3 and len(seen) == 5 and len(set(seen)) == 5
+    created = [
+        s["created_at"]
+        for s in (await client.get("/api/v1/auth/sessions", headers=headers)).json()["items"]
+    ]
+    assert created == sorted(created, reverse=True)
+    r = await client.get("/api/v1/auth/sessions", headers=headers, params={"cursor": "garbage"})
+    assert r.status_code == 422 and "cursor" in r.json()["error"]["fields"]
+
+
 async def test_cannot_revoke_another_users_session(client: httpx.AsyncClient, users: Users) -> None:
     mine = await users.create()
     theirs = await users.create()
-    their_session = (await client.get("/api/v1/auth/sessions", headers=theirs)).json()[0]["id"]
+    listed = (await client.get("/api/v1/auth/sessions", headers=theirs)).json()
+    their_session = listed["items"][0]["id"]
     r = await client.delete(f"/api/v1/auth/sessions/{their_session}", headers=mine)
     assert r.status_code == 404
     assert (await client.get("/api/v1/users/me", headers=theirs)).status_code == 200

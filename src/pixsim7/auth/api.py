@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from pixsim7 import errors
 from pixsim7.auth import service as auth_service
 from pixsim7.auth.deps import TOKEN_COOKIE, CurrentUser, PrincipalDep
 from pixsim7.auth.schemas import LoginRequest, LoginResponse, SessionRead
 from pixsim7.deps import SessionDep, SettingsDep
+from pixsim7.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 from pixsim7.users import service as users_service
 from pixsim7.users.schemas import UserCreate, UserRead
 
@@ -61,13 +62,25 @@ async def logout(principal: PrincipalDep, session: SessionDep, response: Respons
     response.delete_cookie(TOKEN_COOKIE, path="/api")
 
 
-@router.get("/sessions", response_model=list[SessionRead])
-async def list_sessions(principal: PrincipalDep, session: SessionDep) -> list[SessionRead]:
-    rows = await auth_service.list_sessions(session, principal.user)
-    return [
-        SessionRead.model_validate(r).model_copy(update={"current": r.id == principal.session.id})
-        for r in rows
-    ]
+@router.get("/sessions", response_model=Page[SessionRead])
+async def list_sessions(
+    principal: PrincipalDep,
+    session: SessionDep,
+    cursor: str | None = None,
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+) -> Page[SessionRead]:
+    rows, next_cursor = await auth_service.list_sessions(
+        session, principal.user, cursor=cursor, limit=limit
+    )
+    return Page(
+        items=[
+            SessionRead.model_validate(r).model_copy(
+                update={"current": r.id == principal.session.id}
+            )
+            for r in rows
+        ],
+        next_cursor=next_cursor,
+    )
 
 
 @router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -14,6 +14,7 @@ from pixsim7 import clock, errors, security
 from pixsim7.auth.models import UserSession
 from pixsim7.auth.ratelimit import RateLimiter
 from pixsim7.config import Settings
+from pixsim7.pagination import decode_cursor, encode_cursor, keyset_after
 from pixsim7.users import service as users_service
 from pixsim7.users.models import User
 from pixsim7.users.schemas import MeUpdate
@@ -115,17 +116,32 @@ async def authenticate(
     return user, row
 
 
-async def list_sessions(session: AsyncSession, user: User) -> Sequence[UserSession]:
-    stmt = (
-        select(UserSession)
-        .where(
-            UserSession.user_id == user.id,
-            UserSession.revoked_at.is_(None),
-            UserSession.expires_at > clock.now(),
-        )
-        .order_by(UserSession.created_at.desc())
+async def list_sessions(
+    session: AsyncSession, user: User, *, cursor: str | None, limit: int
+) -> tuple[Sequence[UserSession], str | None]:
+    """My live sessions, newest first, paginated on (created_at, id) (ids are random strings)."""
+    stmt = select(UserSession).where(
+        UserSession.user_id == user.id,
+        UserSession.revoked_at.is_(None),
+        UserSession.expires_at > clock.now(),
     )
-    return (await session.scalars(stmt)).all()
+    columns = (UserSession.created_at, UserSession.id)
+    if cursor:
+        created_raw, last_id = decode_cursor(cursor, 2)
+        try:
+            created = dt.datetime.fromisoformat(created_raw)
+        except (TypeError, ValueError):
+            created = None
+        if created is None or created.tzinfo is None or not isinstance(last_id, str):
+            raise errors.ValidationFailed("invalid cursor", fields={"cursor": "invalid cursor"})
+        stmt = stmt.where(keyset_after(columns, [created, last_id], descending=True))
+    stmt = stmt.order_by(*(c.desc() for c in columns)).limit(limit + 1)
+    rows = list((await session.scalars(stmt)).all())
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    last = rows[-1]
+    return rows, encode_cursor([last.created_at.isoformat(), last.id])
 
 
 async def revoke(session: AsyncSession, user: User, session_id: str) -> None:

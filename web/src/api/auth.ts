@@ -1,5 +1,5 @@
 /** Query hooks of the auth router: login, register, logout, sessions. */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { client, token, unwrap, type Schemas } from "src/api/client";
 
 export const sessionsKey = ["auth", "sessions"] as const;
@@ -35,9 +35,12 @@ export function useLogout() {
 }
 
 export function useSessions() {
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: sessionsKey,
-    queryFn: () => unwrap(client.GET("/api/v1/auth/sessions")),
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) =>
+      unwrap(client.GET("/api/v1/auth/sessions", { params: { query: { cursor: pageParam, limit: 100 } } })),
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
   });
 }
 

@@ -17,7 +17,7 @@ describe("SessionList", () => {
   it("revokes another session and refreshes the list", async () => {
     let sessions = [session("a", true), session("b", false)];
     const calls = stubFetch({
-      "GET /api/v1/auth/sessions": () => ({ body: sessions }),
+      "GET /api/v1/auth/sessions": () => ({ body: { items: sessions, next_cursor: null } }),
       "DELETE /api/v1/auth/sessions/b": () => {
         sessions = sessions.filter((s) => s.id !== "b");
         return { status: 204 };
@@ -31,5 +31,23 @@ describe("SessionList", () => {
 
     await vi.waitFor(() => expect(screen.queryByText("agent b")).toBeNull());
     expect(calls.map((c) => `${c.method} ${c.path}`)).toContain("DELETE /api/v1/auth/sessions/b");
+  });
+
+  it("loads the next page from the cursor", async () => {
+    const calls = stubFetch({
+      "GET /api/v1/auth/sessions": (request) =>
+        new URL(request.url, "http://localhost").searchParams.get("cursor") === "next"
+          ? { body: { items: [session("b", false)], next_cursor: null } }
+          : { body: { items: [session("a", true)], next_cursor: "next" } },
+    });
+    renderPage(<SessionList />);
+    await screen.findByText("agent a");
+    expect(screen.queryByText("agent b")).toBeNull();
+
+    await userEvent.click(screen.getByRole("button", { name: "More" }));
+
+    expect(await screen.findByText("agent b")).toBeVisible();
+    expect(screen.queryByRole("button", { name: "More" })).toBeNull();
+    expect(calls.map((c) => c.path)).toContain("/api/v1/auth/sessions?cursor=next&limit=100");
   });
 });

@@ -8,6 +8,7 @@ export function SessionList() {
   const revoke = useRevokeSession();
   if (sessions.isPending) return <Loading label="Loading sessions…" />;
   if (sessions.isError) return <ErrorMessage error={sessions.error} />;
+  const rows = sessions.data.pages.flatMap((page) => page.items);
 
   return (
     <section className="card">
@@ -25,7 +26,7 @@ export function SessionList() {
             </tr>
           </thead>
           <tbody>
-            {sessions.data.map((s) => (
+            {rows.map((s) => (
               <tr key={s.id}>
                 <td className="ellipsis" title={s.user_agent ?? ""}>
                   {s.user_agent ?? "unknown"}
@@ -47,6 +48,11 @@ export function SessionList() {
           </tbody>
         </table>
       </div>
+      {sessions.hasNextPage && (
+        <button type="button" onClick={() => sessions.fetchNextPage()} disabled={sessions.isFetchingNextPage}>
+          More
+        </button>
+      )}
     </section>
   );
 }
