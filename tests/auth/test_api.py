@@ -189,6 +189,42 @@ async def test_login_is_rate_limited_per_email_and_per_client(
     assert r.status_code == 429
 
 
+async def test_login_limit_per_email_holds_across_clients(app: FastAPI, users: Users) -> None:
+    """Failed attempts spread over several addresses still lock the email.
+
+    The client key is request.client.host (X-Forwarded-For is not trusted), so each
+    client gets its own ASGI transport with its own peer address.
+    """
+    limit = app.state.settings.login_max_attempts
+    await users.create("spread@example.com")
+    await users.create("bystander@example.com")
+
+    def at(host: str) -> httpx.AsyncClient:
+        transport = httpx.ASGITransport(app=app, client=(host, 123))
+        return httpx.AsyncClient(transport=transport, base_url="http://test")
+
+    async with at("10.0.0.1") as one, at("10.0.0.2") as two, at("10.0.0.3") as three:
+        for i in range(limit):
+            r = await (one, two)[i % 2].post(
+                "/api/v1/auth/login", json={"email": "spread@example.com", "password": "nope"}
+            )
+            assert r.status_code == 401
+        # Neither address reached the per-client limit on its own (about limit/2 each)...
+        assert limit >= 2
+        # ...yet the email is locked, even for the right password from a fresh address.
+        r = await three.post(
+            "/api/v1/auth/login", json={"email": "Spread@Example.com", "password": PASSWORD}
+        )
+        assert r.status_code == 429
+        assert int(r.headers["Retry-After"]) >= 1
+        # The lock is on the email, not on these clients: another user still signs in.
+        for c in (one, two, three):
+            r = await c.post(
+                "/api/v1/auth/login", json={"email": "bystander@example.com", "password": PASSWORD}
+            )
+            assert r.status_code == 200, r.text
+
+
 async def test_cookie_auth_only_for_reads(client: httpx.AsyncClient) -> None:
     await _register(client, "cookie@example.com")
     r = await client.post(
