@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import httpx
@@ -49,3 +50,31 @@ async def test_auth_flow_logs_no_secrets(
     assert "request" in text and "request_id" in text  # we did capture the access lines
     for secret in (PASSWORD, "new secret words", "pw!", token, "$argon2"):
         assert secret not in text
+
+
+async def test_request_log_line_carries_request_id_and_user_id(
+    client: httpx.AsyncClient, users: Users, caplog: pytest.LogCaptureFixture
+) -> None:
+    configure("INFO", json=True)
+    headers = await users.create("whoami@example.com")
+    me = (await client.get("/api/v1/users/me", headers=headers)).json()
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        r = await client.get(
+            "/api/v1/users/me", headers={**headers, "X-Request-ID": "trace-me-123"}
+        )
+        anonymous = await client.get("/api/v1/users/me", headers={"X-Request-ID": "no-user-456"})
+    assert r.headers["X-Request-ID"] == "trace-me-123" and anonymous.status_code == 401
+    lines = []
+    for record in caplog.records:
+        try:
+            lines.append(json.loads(record.getMessage()))
+        except ValueError:
+            continue
+    access = [e for e in lines if e.get("event") == "request"]
+    mine = [e for e in access if e.get("request_id") == "trace-me-123"]
+    assert len(mine) == 1, access
+    assert mine[0]["user_id"] == me["id"] and mine[0]["path"] == "/api/v1/users/me"
+    # The next request does not inherit the previous one's user.
+    other = [e for e in access if e.get("request_id") == "no-user-456"]
+    assert len(other) == 1 and "user_id" not in other[0]
