@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -51,13 +52,15 @@ def test_db_commands_and_user_create(tmp_path: Path) -> None:
     assert _run(tmp_path, "db", "current").stdout.strip() == "(empty)"
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+@contextmanager
+def _serving(
+    tmp_path: Path, *args: str, **extra: str
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`pixsim7 serve` on a free port, once /api/v1/health answers; SIGTERM on exit."""
     port = _free_port()
-    env = _env(tmp_path, PIXSIM7_ADMIN_EMAIL="boss@example.com")  # password generated
     proc = subprocess.Popen(
-        [*PIXSIM7, "serve", "--port", str(port)],
-        env=env,
+        [*PIXSIM7, "serve", "--port", str(port), *args],
+        env=_env(tmp_path, **extra),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -72,10 +75,52 @@ def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
             time.sleep(0.2)
     else:
         proc.kill()
-        pytest.fail("server did not start: " + (proc.stdout.read() if proc.stdout else ""))
-    yield url, proc
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=30)
+        pytest.fail("server did not start: " + proc.communicate(timeout=30)[0])
+    try:
+        yield url, proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+        if proc.stdout and not proc.stdout.closed:
+            proc.communicate(timeout=30)  # reaps the process and closes its pipe
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    # PIXSIM7_ADMIN_EMAIL without a password: the password is generated and printed.
+    with _serving(tmp_path, PIXSIM7_ADMIN_EMAIL="boss@example.com") as served:
+        yield served
+
+
+def test_user_create_admin_can_use_admin_endpoints_on_serve_no_worker(tmp_path: Path) -> None:
+    pw = "long enough"
+    r = _run(tmp_path, "user", "create", "--email", "plain@example.com", "--password", pw)
+    assert r.returncode == 0 and "(user)" in r.stdout, r.stderr
+    r = _run(
+        tmp_path, "user", "create", "--admin", "--email", "chief@example.com", "--password", pw
+    )
+    assert r.returncode == 0 and "(admin)" in r.stdout, r.stderr
+
+    with _serving(tmp_path, "--no-worker") as (url, proc):
+        health = httpx.get(f"{url}/api/v1/health", timeout=5)
+        assert health.status_code == 200 and health.json()["database"] == "ok"
+
+        def login(email: str) -> dict[str, str]:
+            r = httpx.post(
+                f"{url}/api/v1/auth/login", json={"email": email, "password": pw}, timeout=10
+            )
+            assert r.status_code == 200, r.text
+            return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+        chief = login("chief@example.com")
+        listed = httpx.get(f"{url}/api/v1/users", headers=chief, timeout=10)
+        assert listed.status_code == 200, listed.text
+        roles = {u["email"]: u["role"] for u in listed.json()["items"]}
+        # Users existed, so serve bootstrapped no admin of its own.
+        assert roles == {"plain@example.com": "user", "chief@example.com": "admin"}
+        plain = login("plain@example.com")
+        assert httpx.get(f"{url}/api/v1/users", headers=plain, timeout=10).status_code == 403
+        assert proc.poll() is None
 
 
 def test_serve_migrates_creates_admin_and_answers(
