@@ -67,17 +67,22 @@ def start_of_day(now: dt.datetime) -> dt.datetime:
     return now.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def account_usable(a: FromClause, now: dt.datetime) -> ColumnElement[bool]:
-    """The account itself can take one more job now: status, cooldown, slots, daily cap."""
-    inflight = Job.__table__.alias("inflight")
-    sub = ProviderSubmission.__table__.alias("sub_today")
-    busy = (
+def _in_flight(column: str, value: ColumnElement[Any]) -> ColumnElement[int]:
+    """How many jobs whose `column` equals `value` are submitting or processing now."""
+    inflight = Job.__table__.alias(f"inflight_{column}")
+    return (
         select(func.count())
         .select_from(inflight)
-        .where(inflight.c.account_id == a.c.id, inflight.c.status.in_(_IN_FLIGHT))
+        .where(inflight.c[column] == value, inflight.c.status.in_(_IN_FLIGHT))
         .correlate_except(inflight)
         .scalar_subquery()
     )
+
+
+def account_usable(a: FromClause, now: dt.datetime) -> ColumnElement[bool]:
+    """The account itself can take one more job now: status, cooldown, slots, daily cap."""
+    sub = ProviderSubmission.__table__.alias("sub_today")
+    busy = _in_flight("account_id", a.c.id)
     used_today = (
         select(func.count())
         .select_from(sub)
@@ -139,14 +144,7 @@ def job_ready(job: FromClause, now: dt.datetime) -> ColumnElement[bool]:
     parent = Job.__table__.alias("parent")
     queue = QueueState.__table__.alias("queue")
     owner = User.__table__.alias("owner")
-    mine = Job.__table__.alias("mine")
-    owner_running = (
-        select(func.count())
-        .select_from(mine)
-        .where(mine.c.owner_id == job.c.owner_id, mine.c.status.in_(_IN_FLIGHT))
-        .correlate_except(mine)
-        .scalar_subquery()
-    )
+    owner_running = _in_flight("owner_id", job.c.owner_id)
     return and_(
         job.c.status == JobStatus.PENDING.value,
         or_(job.c.run_after.is_(None), job.c.run_after <= now),
