@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
@@ -58,12 +58,26 @@ async def paginate(
         if not isinstance(last_id, int):
             raise ValidationFailed("invalid cursor", fields={"cursor": "invalid cursor"})
         stmt = stmt.where(id_column < last_id if descending else id_column > last_id)
-    stmt = stmt.order_by(id_column.desc() if descending else id_column.asc()).limit(limit + 1)
-    rows = list((await session.scalars(stmt)).all())
+    stmt = stmt.order_by(id_column.desc() if descending else id_column.asc())
+    return await fetch_page(
+        session, stmt, limit=limit, cursor_of=lambda row: [getattr(row, id_column.key)]
+    )
+
+
+async def fetch_page(
+    session: AsyncSession,
+    stmt: Select[Any],
+    *,
+    limit: int,
+    cursor_of: Callable[[Any], Sequence[Any]],
+) -> tuple[list[Any], str | None]:
+    """One page of an ordered `stmt` (a row more tells whether another page follows), and
+    the cursor made from the last row's sort key by `cursor_of`."""
+    rows = list((await session.scalars(stmt.limit(limit + 1))).all())
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]
-    return rows, encode_cursor([getattr(rows[-1], id_column.key)])
+    return rows, encode_cursor(cursor_of(rows[-1]))
 
 
 def keyset_after(

@@ -14,7 +14,7 @@ from pixsim7 import clock, errors, security
 from pixsim7.auth.models import UserSession
 from pixsim7.auth.ratelimit import RateLimiter
 from pixsim7.config import Settings
-from pixsim7.pagination import decode_cursor, encode_cursor, keyset_after
+from pixsim7.pagination import decode_cursor, fetch_page, keyset_after
 from pixsim7.users import service as users_service
 from pixsim7.users.models import User
 from pixsim7.users.schemas import MeUpdate
@@ -135,13 +135,10 @@ async def list_sessions(
         if created is None or created.tzinfo is None or not isinstance(last_id, str):
             raise errors.ValidationFailed("invalid cursor", fields={"cursor": "invalid cursor"})
         stmt = stmt.where(keyset_after(columns, [created, last_id], descending=True))
-    stmt = stmt.order_by(*(c.desc() for c in columns)).limit(limit + 1)
-    rows = list((await session.scalars(stmt)).all())
-    if len(rows) <= limit:
-        return rows, None
-    rows = rows[:limit]
-    last = rows[-1]
-    return rows, encode_cursor([last.created_at.isoformat(), last.id])
+    stmt = stmt.order_by(*(c.desc() for c in columns))
+    return await fetch_page(
+        session, stmt, limit=limit, cursor_of=lambda last: [last.created_at.isoformat(), last.id]
+    )
 
 
 async def revoke(session: AsyncSession, user: User, session_id: str) -> None:
