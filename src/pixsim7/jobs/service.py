@@ -70,14 +70,15 @@ async def get_owned(session: AsyncSession, user: User, job_id: int) -> Job:
 
 async def price_for_account(session: AsyncSession, job: Job, account_id: int) -> None:
     """Make the job's estimate the price in the pool of the account that took it."""
-    pool = await session.scalar(
-        select(ProviderAccount.credit_pool).where(ProviderAccount.id == account_id)
-    )
-    credits = await session.scalar(
-        select(JobCost.credits).where(JobCost.job_id == job.id, JobCost.credit_type == pool)
-    )
-    if pool is not None and credits is not None:
-        job.credit_type, job.estimated_credits = pool, credits
+    row = (
+        await session.execute(
+            select(JobCost.credit_type, JobCost.credits)
+            .join(ProviderAccount, ProviderAccount.credit_pool == JobCost.credit_type)
+            .where(ProviderAccount.id == account_id, JobCost.job_id == job.id)
+        )
+    ).first()
+    if row is not None:
+        job.credit_type, job.estimated_credits = row
 
 
 async def reload(session: AsyncSession, job_id: int) -> Job | None:
@@ -139,7 +140,7 @@ async def create(
     # One price per pool; the shown estimate is the pinned account's pool, else the first.
     costs = {p: provider.estimate_cost(op, params, p)[0] for p in provider.info.credit_pools}
     pinned_pool = account.credit_pool if data.account_id is not None else None
-    cost, pool = provider.estimate_cost(op, params, pinned_pool)
+    pool = pinned_pool or next(iter(costs), None)
     job = Job(
         owner_id=user.id,
         workspace_id=data.workspace_id,
@@ -151,8 +152,8 @@ async def create(
         priority=data.priority,
         run_after=data.scheduled_at,
         pinned_account_id=data.account_id,
-        credit_type=pool if provider.info.credit_pools else None,
-        estimated_credits=cost if provider.info.credit_pools else 0.0,
+        credit_type=pool,
+        estimated_credits=costs.get(pool, 0.0) if pool else 0.0,
         history=[],
     )
     note(job, "created")
