@@ -102,3 +102,53 @@ async def test_patch_cancel_retry_pause_stats(
     assert (await client.post("/api/v1/jobs/resume", headers=h)).json() == {"paused": False}
     detail = (await client.get(f"/api/v1/jobs/{job['id']}", headers=h)).json()
     assert [e["event"] for e in detail["history"]][:3] == ["created", "updated", "cancelled"]
+
+
+async def test_estimate_prices_every_pool_and_creates_nothing(
+    client: httpx.AsyncClient, users
+) -> None:
+    h = await users.create()
+    body = {
+        "provider_id": "pixverse",
+        "operation_type": "text_to_video",
+        "params": {"prompt": "a cat", "duration": 5, "quality": "540p"},
+    }
+    r = await client.post("/api/v1/jobs/estimate", json=body, headers=h)
+    assert r.status_code == 200, r.text
+    est = r.json()
+    assert set(est["costs"]) == {"web", "openapi"}
+    assert all(v > 0 for v in est["costs"].values())
+    assert est["credit_type"] == "web"
+    assert est["estimated_credits"] == est["costs"]["web"]
+    longer = {**body, "params": {**body["params"], "duration": 8}}
+    more = (await client.post("/api/v1/jobs/estimate", json=longer, headers=h)).json()
+    assert more["costs"]["web"] > est["costs"]["web"]
+    # The same field errors as create, and nothing created either way.
+    r = await client.post(
+        "/api/v1/jobs/estimate", json={**body, "params": {"duration": 5}}, headers=h
+    )
+    assert r.status_code == 422
+    assert "params.prompt" in r.json()["error"]["fields"]
+    assert (await client.get("/api/v1/jobs", headers=h)).json()["items"] == []
+    assert (await client.post("/api/v1/jobs/estimate", json=body)).status_code == 401
+
+
+async def test_depending_on_a_failed_or_cancelled_job_is_refused(
+    client: httpx.AsyncClient, users, builtin: int
+) -> None:
+    h = await users.create()
+    later = (clock.now() + dt.timedelta(hours=1)).isoformat()
+    parent = (
+        await client.post("/api/v1/jobs", json=text_job(scheduled_at=later), headers=h)
+    ).json()
+    r = await client.post(f"/api/v1/jobs/{parent['id']}/cancel", headers=h)
+    assert r.json()["status"] == "cancelled"
+    r = await client.post("/api/v1/jobs", json=text_job(depends_on=[parent["id"]]), headers=h)
+    assert r.status_code == 422
+    assert f"job {parent['id']} is cancelled" in r.json()["error"]["fields"]["depends_on"]
+    r = await client.post(
+        "/api/v1/jobs",
+        json={**text_job(), "inputs": [{"role": "source_image", "job_id": parent["id"]}]},
+        headers=h,
+    )
+    assert r.status_code == 422

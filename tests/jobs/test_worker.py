@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 
 import httpx
+from fastapi import FastAPI
+from sqlalchemy import update
 
+from pixsim7 import clock
+from pixsim7.jobs.models import Job
+from pixsim7.jobs.states import JobStatus
 from pixsim7.jobs.worker import JobWorker
 from pixsim7.providers.fakekit import FakeServer
 from tests.jobs.conftest import pixverse_job, text_job, wait_for
@@ -102,3 +108,27 @@ async def test_concurrent_limit_makes_jobs_wait_their_turn(
     assert states == ["completed"] * 3, jobs
     assert most_at_once == 1
     assert "your limit of 1 jobs at once is reached" in reasons
+
+
+async def test_a_dependent_created_as_its_parent_fails_is_failed_too(
+    client: httpx.AsyncClient, users, app: FastAPI, worker: JobWorker
+) -> None:
+    """The race `fail_dependents` cannot see: the child is committed after the parent's
+    failure was handled. The worker's housekeeping fails it instead of leaving it waiting."""
+    h = await users.create()
+    later = (clock.now() + dt.timedelta(hours=1)).isoformat()
+    parent = (
+        await client.post("/api/v1/jobs", json=text_job(scheduled_at=later), headers=h)
+    ).json()
+    child = (
+        await client.post("/api/v1/jobs", json=text_job(depends_on=[parent["id"]]), headers=h)
+    ).json()
+    async with app.state.db.session() as session:  # the parent failed, its dependents unseen
+        await session.execute(
+            update(Job).where(Job.id == parent["id"]).values(status=JobStatus.FAILED.value)
+        )
+        await session.commit()
+    done = await wait_for(client, h, child["id"], within=10)
+    assert done["status"] == "failed"
+    assert done["error_class"] == "dependency"
+    assert f"job {parent['id']}" in done["error_message"]

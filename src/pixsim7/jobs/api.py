@@ -10,6 +10,7 @@ from pixsim7.jobs import service
 from pixsim7.jobs.schemas import (
     JobCreate,
     JobDetail,
+    JobEstimate,
     JobRead,
     JobStats,
     JobUpdate,
@@ -31,6 +32,13 @@ async def create_job(
 ) -> JobRead:
     job = await service.create(session, user, data, registry=registry, settings=settings, bus=bus)
     return JobRead.model_validate(job)
+
+
+@router.post("/estimate", response_model=JobEstimate)
+async def estimate_job(
+    data: JobCreate, user: CurrentUser, session: SessionDep, registry: RegistryDep
+) -> JobEstimate:
+    return await service.estimate(session, user, data, registry=registry)
 
 
 @router.get("", response_model=Page[JobRead])

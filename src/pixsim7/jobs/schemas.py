@@ -41,6 +41,17 @@ class JobCreate(BaseModel):
     account_id: int | None = None
 
 
+class JobEstimate(BaseModel):
+    """What a job request would be accepted as and cost, per credit pool."""
+
+    provider_id: str
+    operation_type: str
+    params: dict[str, Any]
+    credit_type: str | None
+    estimated_credits: float
+    costs: dict[str, float]
+
+
 class JobUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from pixsim7 import clock, errors
 from pixsim7.accounts import service as accounts_service
@@ -27,6 +29,7 @@ from pixsim7.jobs.models import Job, JobCost, JobDependency, ProviderSubmission,
 from pixsim7.jobs.schemas import (
     JobCreate,
     JobDetail,
+    JobEstimate,
     JobRead,
     JobStats,
     JobUpdate,
@@ -86,15 +89,26 @@ async def reload(session: AsyncSession, job_id: int) -> Job | None:
     return (await session.scalars(stmt)).first()
 
 
-async def create(
-    session: AsyncSession,
-    user: User,
-    data: JobCreate,
-    *,
-    registry: Registry,
-    settings: Settings,
-    bus: EventBus,
-) -> Job:
+@dataclass
+class _Checked:
+    """A job request that passed validation, with its price in every credit pool."""
+
+    provider_id: str
+    operation_type: str
+    params: dict[str, Any]
+    depends_on: builtins.list[int]
+    costs: dict[str, float]
+    credit_type: str | None
+
+    @property
+    def estimated_credits(self) -> float:
+        return self.costs.get(self.credit_type, 0.0) if self.credit_type else 0.0
+
+
+async def _check(
+    session: AsyncSession, user: User, data: JobCreate, *, registry: Registry
+) -> _Checked:
+    """Everything `create` checks except quotas; raises field errors."""
     provider = registry.get(data.provider_id)
     if provider is None:
         raise errors.ValidationFailed(
@@ -124,6 +138,7 @@ async def create(
     await handover.check_inputs(
         session, user, [i.model_dump(exclude_none=True) for i in data.inputs]
     )
+    pinned_pool: str | None = None
     if data.account_id is not None:
         try:
             account = await accounts_service.get_usable(session, user, data.account_id)
@@ -135,33 +150,67 @@ async def create(
             raise errors.ValidationFailed(
                 "account of another provider", fields={"account_id": "not this provider's"}
             )
-    await quotas_service.check_job(session, user)
+        pinned_pool = account.credit_pool
     op = OperationType(spec.type)
     # One price per pool; the shown estimate is the pinned account's pool, else the first.
     costs = {p: provider.estimate_cost(op, params, p)[0] for p in provider.info.credit_pools}
-    pinned_pool = account.credit_pool if data.account_id is not None else None
-    pool = pinned_pool or next(iter(costs), None)
+    return _Checked(
+        provider_id=data.provider_id,
+        operation_type=spec.type.value,
+        params=params,
+        depends_on=depends_on,
+        costs=costs,
+        credit_type=pinned_pool or next(iter(costs), None),
+    )
+
+
+async def estimate(
+    session: AsyncSession, user: User, data: JobCreate, *, registry: Registry
+) -> JobEstimate:
+    """What `create` would accept and charge, without creating anything (the form's preview)."""
+    checked = await _check(session, user, data, registry=registry)
+    return JobEstimate(
+        provider_id=checked.provider_id,
+        operation_type=checked.operation_type,
+        params=checked.params,
+        credit_type=checked.credit_type,
+        estimated_credits=checked.estimated_credits,
+        costs=checked.costs,
+    )
+
+
+async def create(
+    session: AsyncSession,
+    user: User,
+    data: JobCreate,
+    *,
+    registry: Registry,
+    settings: Settings,
+    bus: EventBus,
+) -> Job:
+    checked = await _check(session, user, data, registry=registry)
+    await quotas_service.check_job(session, user)
     job = Job(
         owner_id=user.id,
         workspace_id=data.workspace_id,
         name=data.name,
-        provider_id=data.provider_id,
-        operation_type=spec.type.value,
-        params=params,
+        provider_id=checked.provider_id,
+        operation_type=checked.operation_type,
+        params=checked.params,
         inputs=[i.model_dump(exclude_none=True) for i in data.inputs],
         priority=data.priority,
         run_after=data.scheduled_at,
         pinned_account_id=data.account_id,
-        credit_type=pool,
-        estimated_credits=costs.get(pool, 0.0) if pool else 0.0,
+        credit_type=checked.credit_type,
+        estimated_credits=checked.estimated_credits,
         history=[],
     )
     note(job, "created")
     session.add(job)
     await session.flush()
-    for parent in depends_on:
+    for parent in checked.depends_on:
         session.add(JobDependency(job_id=job.id, depends_on_id=parent))
-    for credit_type, credits in costs.items():
+    for credit_type, credits in checked.costs.items():
         session.add(JobCost(job_id=job.id, credit_type=credit_type, credits=credits))
     await quotas_service.record_job(session, user)
     job.wait_reason = await waiting.reason(session, job)
@@ -173,15 +222,24 @@ async def create(
 async def _check_parents(session: AsyncSession, user: User, ids: Sequence[int]) -> None:
     if not ids:
         return
-    found = set(
+    found = dict(
         (
-            await session.scalars(select(Job.id).where(Job.id.in_(ids), Job.owner_id == user.id))
+            await session.execute(
+                select(Job.id, Job.status).where(Job.id.in_(ids), Job.owner_id == user.id)
+            )
         ).all()
     )
     missing = [i for i in ids if i not in found]
     if missing:
         raise errors.ValidationFailed(
             "unknown jobs in depends_on", fields={"depends_on": f"no such job: {missing[0]}"}
+        )
+    # A job waiting on one that can no longer complete would wait forever.
+    dead = [i for i in ids if found[i] in (JobStatus.FAILED, JobStatus.CANCELLED)]
+    if dead:
+        raise errors.ValidationFailed(
+            "a job in depends_on will never complete",
+            fields={"depends_on": f"job {dead[0]} is {found[dead[0]]}; retry it first"},
         )
 
 
@@ -369,6 +427,27 @@ async def fail_dependents(session: AsyncSession, parent: Job) -> builtins.list[J
             note(child, "failed", reason=child.error_message)
             changed.append(child)
             frontier.append(child.id)
+    return changed
+
+
+async def fail_orphans(session: AsyncSession) -> builtins.list[Job]:
+    """Pending jobs whose parent failed or was cancelled while they were being created
+    (after `fail_dependents` ran) fail too. Helper: no commit."""
+    parents = (
+        await session.scalars(
+            select(Job)
+            .join(JobDependency, JobDependency.depends_on_id == Job.id)
+            .join(Child := aliased(Job), Child.id == JobDependency.job_id)
+            .where(
+                Job.status.in_([JobStatus.FAILED.value, JobStatus.CANCELLED.value]),
+                Child.status == JobStatus.PENDING.value,
+            )
+            .distinct()
+        )
+    ).all()
+    changed: builtins.list[Job] = []
+    for parent in parents:
+        changed += await fail_dependents(session, parent)
     return changed
 
 

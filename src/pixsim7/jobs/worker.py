@@ -164,6 +164,8 @@ class JobWorker:
         rt = self.rt
         async with rt.db.sessionmaker() as session:
             restored = await accounts_service.restore_cooled_down(session)
+            orphans = await service.fail_orphans(session)
+            await session.commit()
             jobs = (
                 await session.scalars(
                     select(Job)
@@ -190,7 +192,7 @@ class JobWorker:
                 if result.rowcount:  # type: ignore[attr-defined]
                     job.wait_reason = why
                     changed.append(job)
-        for job in changed:
+        for job in [*orphans, *changed]:
             await service.emit(rt.bus, job)
         if restored or changed:
             rt.wake_scheduler.set()
