@@ -6,9 +6,14 @@ import {
   useQueryClient,
 } from "@tanstack/react-query";
 import { client, rawFetch, unwrap, type Schemas } from "src/api/client";
+import type { operations } from "src/api/schema";
 
 export type Asset = Schemas["AssetRead"];
-export type AssetQuery = { media_type?: "image" | "video" | "audio"; provider_id?: string; tag?: string; q?: string };
+/** GET /api/v1/assets's filters, as the API names them (paging is the hook's business). */
+export type AssetQuery = Omit<
+  NonNullable<operations["list_assets_api_v1_assets_get"]["parameters"]["query"]>,
+  "cursor" | "limit"
+>;
 
 export const assetsKey = ["assets"] as const;
 const path = (id: number) => ({ params: { path: { asset_id: id } } });
@@ -31,15 +36,19 @@ export function useAsset(id: number) {
   });
 }
 
-export function useLineage(id: number) {
+export type Lineage = Schemas["LineageGraph"];
+
+export function useLineage(id: number, depth = 2) {
   return useQuery({
-    queryKey: [...assetsKey, "lineage", id],
+    queryKey: [...assetsKey, "lineage", id, depth],
     queryFn: () =>
       unwrap(
         client.GET("/api/v1/assets/{asset_id}/lineage", {
-          params: { path: { asset_id: id }, query: { depth: 3 } },
+          params: { path: { asset_id: id }, query: { depth } },
         }),
       ),
+    // Another depth keeps the drawn graph on screen until the new one arrives.
+    placeholderData: (previous) => previous,
   });
 }
 

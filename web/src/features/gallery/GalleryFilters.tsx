@@ -1,29 +1,35 @@
 import { useSearchParams } from "react-router";
-import type { AssetQuery } from "src/api/assets";
+import { useProviders } from "src/api/providers";
+import { useWorkspaces } from "src/api/workspaces";
+import {
+  type FilterKey,
+  type GalleryFilters as Filters,
+  hasFilters,
+  readFilters,
+  withFilter,
+  withoutFilters,
+} from "src/features/gallery/galleryFilters";
 
-/** Filters are kept in the URL, so a filtered gallery can be bookmarked and shared. */
-export function useGalleryFilters(): [AssetQuery, (key: keyof AssetQuery, value: string) => void] {
+/** The filters in the URL, and a setter that replaces the history entry (no back-button spam). */
+export function useGalleryFilters(): [Filters, (key: FilterKey, value: string) => void, () => void] {
   const [params, setParams] = useSearchParams();
-  const filters: AssetQuery = {
-    media_type: (params.get("media_type") as AssetQuery["media_type"]) ?? undefined,
-    provider_id: params.get("provider_id") ?? undefined,
-    tag: params.get("tag") ?? undefined,
-    q: params.get("q") ?? undefined,
-  };
-  const set = (key: keyof AssetQuery, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    setParams(next, { replace: true });
-  };
-  return [filters, set];
+  return [
+    readFilters(params),
+    (key, value) => setParams(withFilter(params, key, value), { replace: true }),
+    () => setParams(withoutFilters(params), { replace: true }),
+  ];
 }
 
 export function GalleryFilters() {
-  const [filters, set] = useGalleryFilters();
+  const [filters, set, clear] = useGalleryFilters();
+  const providers = useProviders();
+  const workspaces = useWorkspaces();
+  const spaces = workspaces.data?.items ?? [];
   return (
-    <div className="row filters">
+    <div className="row filters" role="search" aria-label="Gallery filters">
       <input
+        // Keyed by the URL's value so "Clear filters" and back/forward reset the text.
+        key={`q-${filters.q ?? ""}`}
         type="search"
         aria-label="Search"
         placeholder="Search prompts and descriptions"
@@ -36,13 +42,49 @@ export function GalleryFilters() {
         <option value="video">Videos</option>
         <option value="image">Images</option>
       </select>
+      <select aria-label="Provider" value={filters.provider_id ?? ""} onChange={(e) => set("provider_id", e.target.value)}>
+        <option value="">All providers</option>
+        {providers.data?.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name}
+          </option>
+        ))}
+      </select>
+      {(spaces.length > 0 || filters.workspace_id) && (
+        <select aria-label="Workspace" value={filters.workspace_id ?? ""} onChange={(e) => set("workspace_id", e.target.value)}>
+          <option value="">All workspaces</option>
+          {spaces.map((w) => (
+            <option key={w.id} value={String(w.id)}>
+              {w.name}
+            </option>
+          ))}
+        </select>
+      )}
       <input
+        key={`tag-${filters.tag ?? ""}`}
         aria-label="Tag"
         placeholder="Tag"
         defaultValue={filters.tag ?? ""}
         onBlur={(e) => set("tag", e.target.value)}
         onKeyDown={(e) => e.key === "Enter" && set("tag", e.currentTarget.value)}
       />
+      <label className="inline-field">
+        <span>From</span>
+        <input type="date" aria-label="Created from" value={filters.after ?? ""} max={filters.before} onChange={(e) => set("after", e.target.value)} />
+      </label>
+      <label className="inline-field">
+        <span>until</span>
+        <input type="date" aria-label="Created until" value={filters.before ?? ""} min={filters.after} onChange={(e) => set("before", e.target.value)} />
+      </label>
+      <select aria-label="Sort" value={filters.sort ?? "newest"} onChange={(e) => set("sort", e.target.value)}>
+        <option value="newest">Newest first</option>
+        <option value="oldest">Oldest first</option>
+      </select>
+      {hasFilters(filters) && (
+        <button type="button" className="link" onClick={clear}>
+          Clear filters
+        </button>
+      )}
     </div>
   );
 }

@@ -7,11 +7,12 @@ import { ErrorMessage } from "src/common/ErrorMessage";
 import { Loading } from "src/common/Loading";
 import { useInView } from "src/common/useInView";
 import { GalleryFilters, useGalleryFilters } from "src/features/gallery/GalleryFilters";
+import { hasFilters, toAssetQuery } from "src/features/gallery/galleryFilters";
 import { UploadDropZone } from "src/features/gallery/UploadDropZone";
 
 export default function GalleryPage() {
-  const [filters] = useGalleryFilters();
-  const assets = useAssets(filters);
+  const [filters, , clearFilters] = useGalleryFilters();
+  const assets = useAssets(toAssetQuery(filters));
   const [sentinel, atEnd] = useInView<HTMLDivElement>();
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = assets;
   useEffect(() => {
@@ -30,7 +31,14 @@ export default function GalleryPage() {
       </div>
       {assets.isPending && <Loading label="Loading the gallery…" />}
       <ErrorMessage error={assets.error} />
-      {assets.isSuccess && items.length === 0 && (
+      {assets.isSuccess && items.length === 0 && hasFilters(filters) && (
+        <EmptyState title="No assets match these filters">
+          <button type="button" onClick={clearFilters}>
+            Clear filters
+          </button>
+        </EmptyState>
+      )}
+      {assets.isSuccess && items.length === 0 && !hasFilters(filters) && (
         <EmptyState title="Nothing here yet">
           Drop images or videos here, or <Link to="/generate">generate</Link> some.
         </EmptyState>
