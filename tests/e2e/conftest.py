@@ -1,29 +1,40 @@
 """Browser end-to-end fixtures: the real server in a subprocess, Debian's Chromium via Playwright.
 
 `pixsim7 serve` runs on a free port with its own data dir (SQLite, built web/dist), next to
-a fake Pixverse server it is pointed at. Each test gets a fresh browser context; on failure
-a screenshot of the page goes to test-artifacts/.
+a fake Pixverse server it is pointed at. Each test gets a fresh browser context. When a test
+fails, in its setup or its body, a screenshot of its page goes to test-artifacts/ (or
+$PIXSIM7_E2E_ARTIFACTS) and its path is printed with the failure.
+
+Figures measured by the tests (`record_figure`) are printed in the terminal summary and
+written to test-artifacts/e2e-figures.txt.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
+import av
 import httpx
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
+ARTIFACTS = Path(os.environ.get("PIXSIM7_E2E_ARTIFACTS") or ROOT / "test-artifacts")
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "e2e password 123"
+JOB_TIMEOUT = 90_000  # ms: renders share two cores with everything else
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -32,7 +43,10 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Hover previews call play() without a click first.
+    "--autoplay-policy=no-user-gesture-required",
 ]
+FIGURES: list[str] = []
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +60,11 @@ class Server:
     def api(self, token: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return httpx.Client(base_url=self.url, headers=headers, timeout=30)
+
+    def fake_control(self, payload: dict[str, Any]) -> None:
+        """Steer the fake Pixverse (fakekit's POST /_fake/control)."""
+        r = httpx.post(f"{self.pixverse_url}/_fake/control", json=payload, timeout=10)
+        assert r.status_code == 200, r.text
 
 
 def _free_port() -> int:
@@ -75,8 +94,8 @@ def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    if not (ROOT / "web" / "dist" / "index.html").is_file():
-        subprocess.run([str(ROOT / "scripts" / "build-web.sh")], check=True)
+    # Rebuilds web/dist only when web/src is newer: a stale build would test old code.
+    subprocess.run([str(ROOT / "scripts" / "build-web.sh")], check=True)
     base = tmp_path_factory.mktemp("e2e")
     cli = str(Path(sys.executable).parent / "pixsim7")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIXSIM7_")}
@@ -120,15 +139,46 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
+def screenshot_path(nodeid: str, when: str) -> Path:
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid.split("::", 1)[-1]).strip("_")
+    return ARTIFACTS / f"{name}-{when}.png"
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """A failed setup or body leaves a screenshot of the test's page, named in the report."""
     report = yield
-    if report.when == "call" and report.failed:
+    if report.failed and report.when in ("setup", "call"):
         page = getattr(item, "_e2e_page", None)
-        if page is not None and not page.is_closed():
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / f"{item.name}.png"), full_page=True)
+        if page is None:
+            note = "no screenshot: the test's page was not open yet"
+        elif page.is_closed():
+            note = "no screenshot: the test's page was already closed"
+        else:
+            path = screenshot_path(item.nodeid, report.when)
+            try:
+                ARTIFACTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(path), full_page=True, timeout=10_000)
+                note = f"screenshot of the page at {page.url}: {path}"
+            except Exception as exc:  # the browser itself may be what failed
+                note = f"no screenshot ({type(exc).__name__}: {exc})"
+        report.sections.append(("e2e screenshot", note))
     return report
+
+
+def record_figure(text: str) -> None:
+    """A measured figure: printed in the terminal summary and kept in a file."""
+    FIGURES.append(text)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with (ARTIFACTS / "e2e-figures.txt").open("a") as out:
+        out.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {text}\n")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if FIGURES:
+        terminalreporter.section("e2e figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture
@@ -178,3 +228,85 @@ def user_email(server: Server) -> str:
     email = f"user-{time.time_ns() % 10**10}@example.com"
     register(server, email)
     return email
+
+
+@pytest.fixture
+def token(server: Server, user_email: str) -> str:
+    return api_token(server, user_email)
+
+
+# ---------------------------------------------------------------- media and jobs
+
+
+def png_bytes(color: tuple[int, int, int], size: tuple[int, int] = (320, 180)) -> bytes:
+    """A striped PNG, different per colour (uploads are deduplicated by content)."""
+    image = Image.new("RGB", size, color)
+    for y in range(0, size[1], 6):
+        for x in range(size[0]):
+            image.putpixel((x, y), (x % 256, y % 256, 255 - color[2]))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def mp4_bytes(seconds: float = 2.0, fps: int = 12, size: tuple[int, int] = (160, 96)) -> bytes:
+    """A small H.264 clip whose frames differ, so a playing preview visibly moves."""
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="mp4") as container:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.width, stream.height = size
+        stream.pix_fmt = "yuv420p"
+        stream.codec_context.time_base = Fraction(1, fps)
+        for i in range(int(seconds * fps)):
+            image = Image.new("RGB", size, (i * 10 % 256, 80, 200 - i * 5 % 200))
+            frame = av.VideoFrame.from_image(image)
+            frame.pts = i
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return buffer.getvalue()
+
+
+def upload(
+    server: Server, token: str, name: str, data: bytes, *, tags: list[str] | None = None
+) -> dict[str, Any]:
+    with server.api(token) as api:
+        r = api.post(
+            "/api/v1/assets/upload",
+            files={"file": (name, data)},
+            data={"tags": ",".join(tags or [])},
+        )
+        assert r.status_code == 201, r.text
+        return dict(r.json())
+
+
+LOCAL_SMALL = {"duration": 1, "resolution": "360p", "fps": 8}
+
+
+def create_job(server: Server, token: str, **body: Any) -> dict[str, Any]:
+    with server.api(token) as api:
+        r = api.post("/api/v1/jobs", json=body)
+        assert r.status_code == 201, r.text
+        return dict(r.json())
+
+
+def get_job(server: Server, token: str, job_id: int) -> dict[str, Any]:
+    with server.api(token) as api:
+        r = api.get(f"/api/v1/jobs/{job_id}")
+        assert r.status_code == 200, r.text
+        return dict(r.json())
+
+
+def add_pixverse_account(server: Server, token: str, session_token: str) -> dict[str, Any]:
+    """A Pixverse account on the fake's web API: each session token is its own fake user."""
+    with server.api(token) as api:
+        r = api.post(
+            "/api/v1/accounts",
+            json={"provider_id": "pixverse", "nickname": session_token, "jwt_token": session_token},
+        )
+        assert r.status_code == 201, r.text
+        # Its credits: a job waits for an account whose pool covers the price.
+        synced = api.post(f"/api/v1/accounts/{r.json()['id']}/sync")
+        assert synced.status_code == 200, synced.text
+        return dict(r.json())
