@@ -14,7 +14,9 @@ async def test_providers_are_listed_with_their_specs(
 ) -> None:
     assert (await client.get("/api/v1/providers")).status_code == 401
     h = await users.create()
-    providers = {p["id"]: p for p in (await client.get("/api/v1/providers", headers=h)).json()}
+    listed = (await client.get("/api/v1/providers", headers=h)).json()
+    assert listed["next_cursor"] is None  # the list envelope, whole in one page
+    providers = {p["id"]: p for p in listed["items"]}
     assert {"local", "pixverse", "runway", "sora", "comfyui"} <= set(providers)
 
     local = providers["local"]
@@ -58,10 +60,34 @@ async def test_comfyui_templates_are_validated_and_private(
     r = await client.put(f"{url}/fusion", headers=owner, json={"workflow": workflow})
     assert r.status_code == 422 and "operation_type" in r.json()["error"]["fields"]
 
-    assert [t["operation_type"] for t in (await client.get(url, headers=owner)).json()] == [
-        "image_to_video"
-    ]
-    assert (await client.get(url, headers=other)).json() == []
+    listed = (await client.get(url, headers=owner)).json()
+    assert [t["operation_type"] for t in listed["items"]] == ["image_to_video"]
+    assert listed["next_cursor"] is None
+    assert (await client.get(url, headers=other)).json()["items"] == []
     assert (await client.delete(f"{url}/image_to_video", headers=other)).status_code == 404
     assert (await client.delete(f"{url}/image_to_video", headers=owner)).status_code == 204
-    assert (await client.get(url, headers=owner)).json() == []
+    assert (await client.get(url, headers=owner)).json()["items"] == []
+
+
+async def test_session_import_is_refused_clearly_where_a_provider_has_none(
+    client: httpx.AsyncClient, users: Users
+) -> None:
+    """Only Pixverse signs in by browser session; the others say how to add an account."""
+    h = await users.create()
+    expected = {
+        "runway": "developer API key",
+        "sora": "OpenAI API key",
+        "comfyui": "by its URL",
+        "local": "does not support session import",
+    }
+    for provider_id, words in expected.items():
+        raw = {"cookies": {"session": "abc"}, "bearer_token": "Bearer eyJhbGciOi.x.y"}
+        r = await client.post(
+            "/api/v1/accounts/import-cookies",
+            json={"provider_id": provider_id, "raw_data": raw},
+            headers=h,
+        )
+        assert r.status_code == 422, (provider_id, r.text)
+        assert words in r.json()["error"]["fields"]["raw_data"], (provider_id, r.text)
+        assert "eyJhbGciOi" not in r.text
+    assert (await client.get("/api/v1/accounts", headers=h)).json()["items"] == []

@@ -213,6 +213,9 @@ async def test_tasks_over_the_limit_wait_throttled(
     first = await provider.poll(account, ids)
     throttled = [i for i in ids if first[i].raw["task"]["status"] == "THROTTLED"]
     assert throttled == [ids[2]] and first[ids[2]].status == ProviderStatus.QUEUED
+    # Over the limit is a queue, not an error: no error class, only the flag.
+    assert first[ids[2]].error_class is None and first[ids[2]].raw.get("throttled") is True
+    assert not first[ids[0]].raw.get("throttled")
 
     for job_id in ids:
         assert (await _run(provider, account, job_id))[-1].status == ProviderStatus.SUCCEEDED
@@ -226,7 +229,7 @@ async def test_tasks_over_the_limit_wait_throttled(
         ("[fail:401]", ErrorClass.AUTH, 401),
         ("[fail:400]", ErrorClass.INVALID, 400),
         ("[fail:credits]", ErrorClass.QUOTA, 400),
-        ("[fail:429]", ErrorClass.TRANSIENT, 429),
+        ("[fail:429]", ErrorClass.CONCURRENCY, 429),  # the org's rate limit, not THROTTLED
         ("[fail:503]", ErrorClass.TRANSIENT, 503),
     ],
 )
@@ -262,7 +265,8 @@ async def test_account_problems(
     server.state.configure(key, credits={"credits": 100.0})
     with pytest.raises(ProviderError) as info:
         await provider.submit(account, _request(I2V, {}, source_image=[image]))
-    assert info.value.error_class == ErrorClass.TRANSIENT and info.value.retry_after == 60
+    # The model's daily cap: this account is spent for the day, the job moves on.
+    assert info.value.error_class == ErrorClass.QUOTA and info.value.retry_after == 60
 
     server.state.configure(key, revoked=True)
     with pytest.raises(ProviderError) as info:

@@ -230,7 +230,7 @@ async def test_unfit_reference_images_rejected_before_any_request(
         ("[fail:400]", ErrorClass.INVALID, 400),
         ("[fail:moderation_blocked]", ErrorClass.INPUT_MODERATION, 400),
         ("[fail:insufficient_quota]", ErrorClass.QUOTA, 429),
-        ("[fail:429]", ErrorClass.TRANSIENT, 429),
+        ("[fail:429]", ErrorClass.CONCURRENCY, 429),  # rate_limit_exceeded on create
         ("[fail:500]", ErrorClass.TRANSIENT, 500),
     ],
 )
@@ -258,7 +258,7 @@ async def test_budget_and_concurrency_limits(
     ids = [(await provider.submit(account, _request(T2V, long))).provider_job_id for _ in "ab"]
     with pytest.raises(ProviderError) as info:
         await provider.submit(account, _request(T2V, long))
-    assert info.value.error_class == ErrorClass.TRANSIENT and info.value.retry_after == 2
+    assert info.value.error_class == ErrorClass.CONCURRENCY and info.value.retry_after == 2
     assert server.state.snapshot(key)["max_running"] == 2
 
     await provider.cancel(account, ids[0])  # frees a slot; the video is gone

@@ -5,6 +5,7 @@ from fastapi import APIRouter, status
 from pixsim7 import errors
 from pixsim7.auth.deps import CurrentUser
 from pixsim7.deps import RegistryDep, SessionDep
+from pixsim7.pagination import Page
 from pixsim7.providers.comfyui import service as templates_service
 from pixsim7.providers.schemas import (
     ProviderRead,
@@ -16,15 +17,19 @@ from pixsim7.providers.schemas import (
 router = APIRouter(prefix="/providers", tags=["providers"])
 
 
-@router.get("", response_model=list[ProviderRead])
-async def list_providers(_: CurrentUser, registry: RegistryDep) -> list[ProviderRead]:
-    return [provider_read(p) for p in registry.all()]
+# Both lists are short and whole (a handful of providers; one template per operation), so
+# they answer the list envelope of every list with no next page.
 
 
-@router.get("/comfyui/templates", response_model=list[WorkflowTemplateRead])
-async def list_templates(user: CurrentUser, session: SessionDep) -> list[WorkflowTemplateRead]:
+@router.get("", response_model=Page[ProviderRead])
+async def list_providers(_: CurrentUser, registry: RegistryDep) -> Page[ProviderRead]:
+    return Page(items=[provider_read(p) for p in registry.all()])
+
+
+@router.get("/comfyui/templates", response_model=Page[WorkflowTemplateRead])
+async def list_templates(user: CurrentUser, session: SessionDep) -> Page[WorkflowTemplateRead]:
     rows = await templates_service.list(session, user.id)
-    return [WorkflowTemplateRead.model_validate(r) for r in rows]
+    return Page(items=[WorkflowTemplateRead.model_validate(r) for r in rows])
 
 
 @router.put("/comfyui/templates/{operation_type}", response_model=WorkflowTemplateRead)

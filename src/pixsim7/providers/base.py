@@ -304,8 +304,15 @@ class Provider(abc.ABC):
     ) -> dict[str, PollResult]:
         """Status of many jobs of one account; ids the provider does not know are absent."""
 
+    def can_cancel(self, account: AccountContext) -> bool:
+        """Whether `cancel` reaches the provider for this account (some APIs have no
+        cancel or delete call; there a job runs to its end and its result is ignored)."""
+        return True
+
     @abc.abstractmethod
-    async def cancel(self, account: AccountContext, provider_job_id: str) -> None: ...
+    async def cancel(self, account: AccountContext, provider_job_id: str) -> None:
+        """Stop a job at the provider; a job already finished or gone is not an error.
+        Returns without a call when `can_cancel(account)` is false."""
 
     @abc.abstractmethod
     async def upload(self, account: AccountContext, item: PreparedInput) -> UploadResult: ...
@@ -332,8 +339,12 @@ class Provider(abc.ABC):
     async def download(
         self, account: AccountContext, result: PollResult, dest: Path, *, max_bytes: int
     ) -> Path:
-        """Stream the output to `dest`. Default: plain GET of `result.output_url`."""
-        raise NotImplementedError
+        """Stream the output of a succeeded job to `dest` (complete or absent), at most
+        `max_bytes`. Every adapter implements it; there is no default, because whether the
+        link needs the account's credentials (Sora), may have expired (Runway) or must be
+        rebuilt against the account's server (ComfyUI) is each adapter's business. (Not
+        abstract only so that test doubles that never download need not define it.)"""
+        raise NotImplementedError(f"{type(self).__name__} does not download outputs")
 
     def classify(self, error: BaseException) -> ErrorClass:
         """Map any exception from a call to an error class."""

@@ -10,7 +10,8 @@ export type InputSlot = Schemas["InputRead"];
 export function useProviders() {
   return useQuery({
     queryKey: ["providers"],
-    queryFn: () => unwrap(client.GET("/api/v1/providers")),
+    // The list envelope {items, next_cursor}: providers always fit one page.
+    queryFn: async () => (await unwrap(client.GET("/api/v1/providers"))).items,
     staleTime: 5 * 60_000,
   });
 }

@@ -612,6 +612,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jobs/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Estimate Job */
+        post: operations["estimate_job_api_v1_jobs_estimate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs/pause": {
         parameters: {
             query?: never;
@@ -1598,6 +1615,28 @@ export interface components {
             workspace_id: number | null;
         };
         /**
+         * JobEstimate
+         * @description What a job request would be accepted as and cost, per credit pool.
+         */
+        JobEstimate: {
+            /** Costs */
+            costs: {
+                [key: string]: number;
+            };
+            /** Credit Type */
+            credit_type: string | null;
+            /** Estimated Credits */
+            estimated_credits: number;
+            /** Operation Type */
+            operation_type: string;
+            /** Params */
+            params: {
+                [key: string]: unknown;
+            };
+            /** Provider Id */
+            provider_id: string;
+        };
+        /**
          * JobInput
          * @description One input by role: an asset, a URL, or the output of a job this one depends on.
          */
@@ -1907,6 +1946,13 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[ProviderRead] */
+        Page_ProviderRead_: {
+            /** Items */
+            items: components["schemas"]["ProviderRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[SessionRead] */
         Page_SessionRead_: {
             /** Items */
@@ -1918,6 +1964,13 @@ export interface components {
         Page_UserRead_: {
             /** Items */
             items: components["schemas"]["UserRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[WorkflowTemplateRead] */
+        Page_WorkflowTemplateRead_: {
+            /** Items */
+            items: components["schemas"]["WorkflowTemplateRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -3938,6 +3991,39 @@ export interface operations {
             };
         };
     };
+    estimate_job_api_v1_jobs_estimate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobEstimate"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     pause_queue_api_v1_jobs_pause_post: {
         parameters: {
             query?: never;
@@ -4141,7 +4227,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProviderRead"][];
+                    "application/json": components["schemas"]["Page_ProviderRead_"];
                 };
             };
         };
@@ -4161,7 +4247,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WorkflowTemplateRead"][];
+                    "application/json": components["schemas"]["Page_WorkflowTemplateRead_"];
                 };
             };
         };

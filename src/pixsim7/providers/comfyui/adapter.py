@@ -33,6 +33,7 @@ from pixsim7.providers.base import (
     AccountContext,
     Balance,
     ErrorClass,
+    ImportedSession,
     OperationSpec,
     OperationType,
     PollResult,
@@ -141,6 +142,16 @@ class ComfyUIProvider(Provider):
 
     async def upload(self, account: AccountContext, item: PreparedInput) -> UploadResult:
         return UploadResult(remote_id=await _upload(self._client(account), item))
+
+    async def import_session(self, raw: Mapping[str, Any]) -> ImportedSession:
+        """Refused: a ComfyUI server has no user session; it is added by its URL (and, behind
+        an authenticating proxy, a key)."""
+        raise ProviderError(
+            "a ComfyUI server is added by its URL (and an optional proxy key), "
+            "not a browser session",
+            error_class=ErrorClass.INVALID,
+            code="session_import_unsupported",
+        )
 
     async def fetch_balance(self, account: AccountContext) -> Balance:
         """No credits; reaching ``/system_stats`` proves the server is up (and the key good)."""

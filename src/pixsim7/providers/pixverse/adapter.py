@@ -188,14 +188,18 @@ class PixverseProvider(Provider):
         results = await asyncio.gather(*(one(v) for v in sorted(wanted)))
         return {r.provider_job_id: r for r in results if r is not None}
 
+    def can_cancel(self, account: AccountContext) -> bool:
+        """Only the web API has a delete call (PROVIDERS.md); the platform API documents no
+        cancel or delete, so a platform job runs to its end (and is charged)."""
+        return self.pool_for(account) == WEB
+
     async def cancel(self, account: AccountContext, provider_job_id: str) -> None:
-        """Web: delete the video (Pixverse stops it). The platform API documents no cancel or
-        delete call, so there the job runs to its end and its result is ignored."""
-        if self.pool_for(account) == WEB:
-            job_id: int | str = (
-                int(provider_job_id) if provider_job_id.isdigit() else provider_job_id
-            )
-            await self._web(account).delete([job_id])
+        """Web: delete the video (Pixverse stops it). Platform: no call at all (see
+        `can_cancel`); the job runs to its end and the caller ignores its result."""
+        if not self.can_cancel(account):
+            return
+        job_id: int | str = int(provider_job_id) if provider_job_id.isdigit() else provider_job_id
+        await self._web(account).delete([job_id])
 
     async def upload(self, account: AccountContext, item: PreparedInput) -> UploadResult:
         if self.pool_for(account) == OPENAPI:

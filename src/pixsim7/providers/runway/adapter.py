@@ -20,6 +20,7 @@ from pixsim7.providers.base import (
     AccountContext,
     Balance,
     ErrorClass,
+    ImportedSession,
     OperationSpec,
     OperationType,
     PollResult,
@@ -102,7 +103,7 @@ class RunwayProvider(Provider):
                 f"invalid parameters: {detail}", error_class=ErrorClass.INVALID
             ) from exc
         path, body = await self._build(request.operation, params, request.inputs)
-        response = await self._call(account, "POST", path, json=body)
+        response = await self._call(account, "POST", path, creating=True, json=body)
         data = response.json()
         if not isinstance(data, dict) or not data.get("id"):
             raise ProviderError(
@@ -167,6 +168,17 @@ class RunwayProvider(Provider):
         uri = await image_uri(item)
         return UploadResult(remote_id=f"inline:{item.role}", remote_url=uri)
 
+    async def import_session(self, raw: Mapping[str, Any]) -> ImportedSession:
+        """Refused: the developer API takes only an API key from dev.runwayml.com; a signed-in
+        app.runwayml.com session (its cookies or bearer token) is no key for it, and
+        `/v1/organization` names no user to recognise an account by."""
+        raise ProviderError(
+            "Runway accounts are added with a developer API key (dev.runwayml.com), "
+            "not a browser session",
+            error_class=ErrorClass.INVALID,
+            code="session_import_unsupported",
+        )
+
     async def fetch_balance(self, account: AccountContext) -> Balance:
         response = await self._call(account, "GET", "/v1/organization")
         return mapping.balance(response.json(), account.extra.get("model"))
@@ -214,19 +226,24 @@ class RunwayProvider(Provider):
         path: str,
         *,
         passthrough: Sequence[int] = (),
+        creating: bool = False,
         **kwargs: Any,
     ) -> httpx.Response:
+        """`creating`: a create call, whose 429 is read here (quota or concurrency, see
+        `mapping.error_for`) instead of as the HTTP client's plain backoff."""
         if not account.api_key:
             raise ProviderError("this account has no API key", error_class=ErrorClass.AUTH)
         headers = {"Authorization": f"Bearer {account.api_key}", "X-Runway-Version": API_VERSION}
+        allowed = (*passthrough, 429) if creating else tuple(passthrough)
         response = await self._client(account).request(
-            method, path, headers=headers, passthrough=passthrough, **kwargs
+            method, path, headers=headers, passthrough=allowed, **kwargs
         )
         if response.status_code >= 400 and response.status_code not in passthrough:
             raise mapping.error_for(
                 response.status_code,
                 _json_or_none(response),
                 retry_after_seconds(response.headers.get("retry-after")),
+                creating=creating,
             )
         return response
 

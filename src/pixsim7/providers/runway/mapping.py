@@ -44,6 +44,10 @@ def poll_result(task: dict[str, Any]) -> PollResult:
     progress = task.get("progress")
     if isinstance(progress, int | float):
         result.progress = max(0.0, min(1.0, float(progress)))
+    if str(task.get("status", "")).upper() == "THROTTLED":
+        # Queued behind the tier's concurrent limit: it starts when a slot frees. Flagged so
+        # a caller can tell "the org runs more than its limit" from an ordinary queue.
+        result.raw["throttled"] = True
     if status == ProviderStatus.SUCCEEDED:
         outputs = task.get("output") or []
         result.output_url = outputs[0] if outputs else None
@@ -83,15 +87,30 @@ def is_credit_shortage(message: str) -> bool:
     return "credit" in text and ("enough" in text or "insufficient" in text)
 
 
-def error_for(status: int, body: Any, retry_after: float | None) -> ProviderError:
+def is_daily_limit(message: str) -> bool:
+    return "daily" in message.lower()
+
+
+def error_for(
+    status: int, body: Any, retry_after: float | None, *, creating: bool = False
+) -> ProviderError:
     """Classify a non-2xx answer. Runway signals a credit shortage with a 4xx whose
-    message says so (400 in practice), so the message is read before the status."""
+    message says so (400 in practice), so the message is read before the status.
+
+    A 429 is never about concurrency at Runway: a task over the tier's concurrent limit is
+    accepted and waits as THROTTLED (a queued status, no error). On a create call a 429 is
+    this organization's limit: the daily generation cap of the model (quota: the job moves
+    to another account) or the request rate (concurrency: this account cools down for
+    Retry-After and the job waits without spending its retry budget). A 429 on a read is
+    plain backoff (transient)."""
     message = error_message(body, f"HTTP {status}")
     if status in (401, 403):
         cls = ErrorClass.AUTH
     elif status == 402 or (400 <= status < 500 and is_credit_shortage(message)):
         cls = ErrorClass.QUOTA
-    elif status == 429:  # the rate limit; over-concurrency tasks are THROTTLED instead
+    elif status == 429 and creating:
+        cls = ErrorClass.QUOTA if is_daily_limit(message) else ErrorClass.CONCURRENCY
+    elif status == 429:
         cls = ErrorClass.TRANSIENT
     elif status in (400, 404, 409, 413, 415, 422):
         cls = ErrorClass.INVALID

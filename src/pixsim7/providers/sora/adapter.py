@@ -21,6 +21,7 @@ from pixsim7.providers.base import (
     AccountContext,
     Balance,
     ErrorClass,
+    ImportedSession,
     OperationSpec,
     OperationType,
     PollResult,
@@ -110,7 +111,11 @@ class SoraProvider(Provider):
         if request.operation == OperationType.VIDEO_EXTEND:
             source = _remix_source(request.inputs)
             response = await self._call(
-                account, "POST", f"/videos/{source}/remix", json={"prompt": params["prompt"]}
+                account,
+                "POST",
+                f"/videos/{source}/remix",
+                creating=True,
+                json={"prompt": params["prompt"]},
             )
         else:
             fields = {k: params[k] for k in ("model", "prompt", "seconds", "size")}
@@ -118,10 +123,15 @@ class SoraProvider(Provider):
             if request.operation == OperationType.IMAGE_TO_VIDEO:
                 image = await _reference(request.inputs, params["size"])
                 response = await self._call(
-                    account, "POST", "/videos", data=fields, files={"input_reference": image}
+                    account,
+                    "POST",
+                    "/videos",
+                    creating=True,
+                    data=fields,
+                    files={"input_reference": image},
                 )
             else:
-                response = await self._call(account, "POST", "/videos", json=fields)
+                response = await self._call(account, "POST", "/videos", creating=True, json=fields)
         video = response.json()
         if not isinstance(video, dict) or not video.get("id"):
             raise ProviderError(
@@ -155,6 +165,16 @@ class SoraProvider(Provider):
             "Sora has no upload: images go with the request, and only Sora's own videos "
             "can be remixed",
             error_class=ErrorClass.INVALID,
+        )
+
+    async def import_session(self, raw: Mapping[str, Any]) -> ImportedSession:
+        """Refused: the Videos API takes only an OpenAI API key; a signed-in sora.com or
+        chatgpt.com session is no key for it, and PROVIDERS.md names no call that says
+        whose key one is."""
+        raise ProviderError(
+            "Sora accounts are added with an OpenAI API key, not a browser session",
+            error_class=ErrorClass.INVALID,
+            code="session_import_unsupported",
         )
 
     async def fetch_balance(self, account: AccountContext) -> Balance:
@@ -223,6 +243,7 @@ class SoraProvider(Provider):
         path: str,
         *,
         passthrough: Sequence[int] = (),
+        creating: bool = False,
         **kwargs: Any,
     ) -> httpx.Response:
         # 429 is read here, not in HttpClient: its body tells a quota from a rate limit.
@@ -235,7 +256,10 @@ class SoraProvider(Provider):
             except ValueError:
                 body = None
             raise mapping.error_for(
-                response.status_code, body, retry_after_seconds(response.headers.get("retry-after"))
+                response.status_code,
+                body,
+                retry_after_seconds(response.headers.get("retry-after")),
+                creating=creating,
             )
         return response
 

@@ -59,17 +59,29 @@ def poll_result(video: Mapping[str, Any], content_url: str) -> PollResult:
     return result
 
 
-def error_for(status: int, body: Any, retry_after: float | None) -> ProviderError:
-    """Classify a non-2xx answer from its status and OpenAI's ``error.code``."""
+def error_for(
+    status: int, body: Any, retry_after: float | None, *, creating: bool = False
+) -> ProviderError:
+    """Classify a non-2xx answer from its status and OpenAI's ``error.code``.
+
+    OpenAI answers 429 with two meanings told apart by the code: ``insufficient_quota``
+    (the money is gone: quota, the job moves to another account) and
+    ``rate_limit_exceeded`` (this organization sends more videos than its tier allows).
+    On a create call the latter is the concurrency class: the account cools down for
+    Retry-After and takes fewer jobs at once, and the job waits without spending its
+    retry budget. Any other 429, or one on a read, is plain backoff (transient)."""
     error = body.get("error") if isinstance(body, dict) else None
     error = error if isinstance(error, dict) else {}
     code = error.get("code") or error.get("type")
     message = str(error.get("message") or f"HTTP {status}")
     if status in (401, 403):
         cls = ErrorClass.AUTH
+    elif status == 429 and code == "insufficient_quota":
+        cls = ErrorClass.QUOTA
+    elif status == 429 and creating and code == "rate_limit_exceeded":
+        cls = ErrorClass.CONCURRENCY
     elif status == 429:
-        # Same status, two meanings: out of money, or too many requests right now.
-        cls = ErrorClass.QUOTA if code == "insufficient_quota" else ErrorClass.TRANSIENT
+        cls = ErrorClass.TRANSIENT
     elif is_moderation(code):
         cls = ErrorClass.INPUT_MODERATION
     elif 400 <= status < 500:
@@ -80,7 +92,7 @@ def error_for(status: int, body: Any, retry_after: float | None) -> ProviderErro
         message,
         error_class=cls,
         code=code or status,
-        retry_after=retry_after if cls == ErrorClass.TRANSIENT else None,
+        retry_after=retry_after if cls in (ErrorClass.TRANSIENT, ErrorClass.CONCURRENCY) else None,
         http_status=status,
     )
 
