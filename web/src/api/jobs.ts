@@ -1,13 +1,17 @@
 /** Query hooks of the jobs router; live changes arrive through src/api/events.ts. */
 import {
+  keepPreviousData,
   useInfiniteQuery,
   useMutation,
   useQuery,
   useQueryClient,
 } from "@tanstack/react-query";
-import { client, unwrap, type Schemas } from "src/api/client";
+import { ApiError, client, unwrap, type Schemas } from "src/api/client";
 
 export type Job = Schemas["JobRead"];
+export type JobEstimate = Schemas["JobEstimate"];
+/** A priced request, or the API's reasons (422) why it would be refused. */
+export type EstimateResult = { estimate: JobEstimate; invalid?: undefined } | { estimate?: undefined; invalid: ApiError };
 export type JobFilters = { status?: string; provider_id?: string; operation_type?: string };
 
 export const jobsKey = ["jobs"] as const;
@@ -38,6 +42,31 @@ export function useJobStats() {
   return useQuery({
     queryKey: [...jobsKey, "stats"],
     queryFn: () => unwrap(client.GET("/api/v1/jobs/stats")),
+  });
+}
+
+/**
+ * The live price of a job request (a JSON string of POST /jobs's body, so equal requests
+ * share one cache entry). A refusal is a result too, so the last answer stays on screen
+ * while the next one is on its way.
+ */
+export function useJobEstimate(body: string | null) {
+  return useQuery({
+    // Not under jobsKey: job events must not re-price the form.
+    queryKey: ["job-estimate", body],
+    queryFn: async ({ signal }): Promise<EstimateResult> => {
+      try {
+        const request = JSON.parse(body ?? "{}") as Schemas["JobCreate"];
+        return { estimate: await unwrap(client.POST("/api/v1/jobs/estimate", { body: request, signal })) };
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 422) return { invalid: e };
+        throw e;
+      }
+    },
+    enabled: body !== null,
+    staleTime: 60_000,
+    retry: false,
+    placeholderData: keepPreviousData,
   });
 }
 

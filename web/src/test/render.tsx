@@ -30,7 +30,7 @@ interface Reply {
 }
 
 /** Answer fetch calls by "METHOD /path" (query string ignored); records every request. */
-export function stubFetch(routes: Record<string, Reply | ((request: Request) => Reply)>) {
+export function stubFetch(routes: Record<string, Reply | ((request: Request) => Reply | Promise<Reply>)>) {
   const calls: { method: string; path: string; body: string }[] = [];
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = input instanceof Request ? input : new Request(String(input), init);
@@ -39,7 +39,7 @@ export function stubFetch(routes: Record<string, Reply | ((request: Request) => 
     calls.push({ method: request.method, path: url.pathname + url.search, body: await request.clone().text() });
     const route = routes[key];
     if (!route) return new Response(JSON.stringify({ error: { code: "not_found", message: key } }), { status: 404 });
-    const reply = typeof route === "function" ? route(request) : route;
+    const reply = typeof route === "function" ? await route(request) : route;
     const status = reply.status ?? 200;
     return new Response(status === 204 ? null : JSON.stringify(reply.body ?? {}), {
       status,

@@ -4,16 +4,19 @@ import type { InputSlot as Slot } from "src/api/providers";
 import { AssetThumb } from "src/common/AssetThumb";
 import { ErrorMessage } from "src/common/ErrorMessage";
 import { AssetPicker } from "src/features/generate/AssetPicker";
+import type { SlotErrors } from "src/features/generate/request";
 
 interface Props {
   slot: Slot;
   assets: Asset[];
-  error?: string;
+  errors?: SlotErrors;
   onChange: (assets: Asset[]) => void;
 }
 
 /** The inputs of one role: picked from the gallery or uploaded on the spot. */
-export function InputSlot({ slot, assets, error, onChange }: Props) {
+export function InputSlot({ slot, assets, errors, onChange }: Props) {
+  const error = errors?.slot;
+  const invalid = Boolean(error) || Object.keys(errors?.items ?? {}).length > 0;
   const [picking, setPicking] = useState(false);
   const upload = useUpload();
   const full = assets.length >= slot.max_count;
@@ -24,20 +27,33 @@ export function InputSlot({ slot, assets, error, onChange }: Props) {
   };
 
   return (
-    <fieldset className={error ? "slot field-invalid" : "slot"}>
+    <fieldset className={invalid ? "slot field-invalid" : "slot"}>
       <legend>
         {slot.label} <span className="muted">({count} {slot.media_type}{slot.required ? "" : ", optional"})</span>
       </legend>
       {slot.help && <small className="field-help">{slot.help}</small>}
       <div className="row">
-        {assets.map((asset, index) => (
-          <div key={`${asset.id}-${index}`} className="slot-item">
-            <AssetThumb asset={asset} />
-            <button type="button" className="link" onClick={() => onChange(assets.filter((_, i) => i !== index))}>
-              Remove
-            </button>
-          </div>
-        ))}
+        {assets.map((asset, index) => {
+          const itemError = errors?.items[index];
+          return (
+            <div key={`${asset.id}-${index}`} className={itemError ? "slot-item slot-item-invalid" : "slot-item"}>
+              <AssetThumb asset={asset} />
+              <button
+                type="button"
+                className="link"
+                aria-label={`Remove ${slot.label} ${index + 1}`}
+                onClick={() => onChange(assets.filter((_, i) => i !== index))}
+              >
+                Remove
+              </button>
+              {itemError && (
+                <small className="field-error" role="alert">
+                  {itemError}
+                </small>
+              )}
+            </div>
+          );
+        })}
       </div>
       {!full && (
         <div className="row">

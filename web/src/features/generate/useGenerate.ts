@@ -1,17 +1,6 @@
 import { useState } from "react";
-import type { Asset } from "src/api/assets";
 import { type Job, useCreateJob } from "src/api/jobs";
-import type { Operation } from "src/api/providers";
-import { type FormValues, toParams } from "src/features/generate/paramValues";
-
-export interface Draft {
-  providerId: string;
-  operation: Operation;
-  values: FormValues;
-  inputs: Record<string, Asset[]>;
-  count: number;
-  priority: number;
-}
+import type { JobRequest } from "src/features/generate/request";
 
 /** Submit one job, or several: each of several gets the next seed, so they differ. */
 export function useGenerate() {
@@ -19,30 +8,20 @@ export function useGenerate() {
   const [created, setCreated] = useState<Job[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [pending, setPending] = useState(false);
+  // What the error is about: once the form changes, the live estimate speaks instead.
+  const [submitted, setSubmitted] = useState<string>("");
 
-  async function submit(draft: Draft) {
+  async function submit(request: JobRequest, count: number, hasSeed: boolean) {
     setPending(true);
     setError(null);
     setCreated([]);
-    const params = toParams(draft.operation, draft.values);
-    const inputs = Object.entries(draft.inputs).flatMap(([role, assets]) =>
-      assets.map((asset) => ({ role, asset_id: asset.id })),
-    );
-    const hasSeed = draft.operation.params.some((p) => p.name === "seed");
+    setSubmitted(JSON.stringify(request));
+    const params = request.params ?? {};
     const jobs: Job[] = [];
     try {
-      for (let i = 0; i < draft.count; i += 1) {
-        const seeded =
-          hasSeed && draft.count > 1 ? { ...params, seed: Number(params.seed ?? 0) + i } : params;
-        jobs.push(
-          await create.mutateAsync({
-            provider_id: draft.providerId,
-            operation_type: draft.operation.type,
-            params: seeded,
-            inputs,
-            priority: draft.priority,
-          }),
-        );
+      for (let i = 0; i < count; i += 1) {
+        const seeded = hasSeed && count > 1 ? { ...params, seed: Number(params.seed ?? 0) + i } : params;
+        jobs.push(await create.mutateAsync({ ...request, params: seeded }));
         setCreated([...jobs]);
       }
     } catch (e) {
@@ -52,5 +31,5 @@ export function useGenerate() {
     }
   }
 
-  return { submit, created, error, pending };
+  return { submit, created, error, pending, submitted };
 }

@@ -1,0 +1,67 @@
+/** Response bodies shaped like the API's, for stubbed fetches. */
+import type { Asset } from "src/api/assets";
+import type { Operation, Param, Provider } from "src/api/providers";
+
+export function asset(id: number, extra: Partial<Asset> = {}): Asset {
+  return {
+    id,
+    media_type: "image",
+    mime_type: "image/png",
+    file_url: `/api/v1/assets/${id}/file`,
+    thumbnail_url: `/api/v1/assets/${id}/thumbnail`,
+    preview_url: null,
+    prompt: null,
+    description: null,
+    original_filename: `a${id}.png`,
+    original_source_url: null,
+    width: 64,
+    height: 64,
+    duration_sec: null,
+    fps: null,
+    codec: null,
+    has_audio: false,
+    file_size_bytes: 100,
+    sha256: "0".repeat(64),
+    provider_id: null,
+    provider_asset_id: null,
+    source_job_id: null,
+    workspace_id: null,
+    upload_method: "upload",
+    tags: [],
+    style_tags: [],
+    is_local: true,
+    searchable: true,
+    age_restricted: false,
+    content_domain: "general",
+    content_rating: "general",
+    content_category: null,
+    created_at: "2026-03-01T10:00:00Z",
+    updated_at: "2026-03-01T10:00:00Z",
+    last_accessed_at: null,
+    ...extra,
+  };
+}
+
+export const param = (name: string, type: string, extra: Partial<Param> = {}): Param => ({
+  name,
+  type,
+  label: name,
+  help: "",
+  required: false,
+  ...extra,
+});
+
+export function provider(id: string, operations: Operation[], extra: Partial<Provider> = {}): Provider {
+  return {
+    id,
+    name: id,
+    description: "",
+    is_local: false,
+    deprecation: null,
+    credential_kinds: [],
+    credit_pools: [],
+    default_max_concurrency: 1,
+    operations,
+    ...extra,
+  };
+}
