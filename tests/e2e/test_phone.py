@@ -1,0 +1,118 @@
+"""At phone width (390x844): sign in, reach Generate, Jobs and Gallery, use their key controls,
+and the page never scrolls sideways (wide tables may scroll inside their own box)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from tests.e2e.conftest import LOCAL_SMALL, Server, png_bytes, sign_in, upload
+
+pytestmark = pytest.mark.browser
+WIDTH, HEIGHT = 390, 844
+
+# What sticks out past the right edge, to say why a page overflows.
+OVERFLOW = """() => {
+  const width = innerWidth;
+  const wide = [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > width + 0.5)
+    .map(e => `${e.tagName.toLowerCase()}.${e.className} right=${e.getBoundingClientRect().right}`);
+  const scrollWidth = document.scrollingElement.scrollWidth;
+  return {scrollWidth, innerWidth: width, wide: wide.slice(0, 8)};
+}"""
+
+
+@pytest.fixture
+def phone(browser: Browser, server: Server, request: pytest.FixtureRequest) -> Iterator[Page]:
+    context = browser.new_context(
+        base_url=server.url,
+        viewport={"width": WIDTH, "height": HEIGHT},
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    request.node._e2e_page = page
+    yield page
+    context.close()
+
+
+def _no_sideways_scroll(page: Page) -> None:
+    page.wait_for_load_state("networkidle")
+    state = page.evaluate(OVERFLOW)
+    assert state["scrollWidth"] <= state["innerWidth"], state
+
+
+def _within_screen(control: Locator) -> None:
+    expect(control).to_be_visible()
+    control.scroll_into_view_if_needed()
+    box = control.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH + 0.5, box
+
+
+def _go(page: Page, name: str) -> None:
+    """The main navigation, opening its menu first where the layout folds it away."""
+    link = page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        page.get_by_role("button", name=re.compile("menu", re.I)).click()
+    _within_screen(link)
+    link.tap()
+
+
+def test_generate_jobs_and_gallery_at_phone_width(
+    phone: Page, server: Server, user_email: str, token: str
+) -> None:
+    page = phone
+    upload(server, token, "phone.png", png_bytes((10, 120, 200)))
+    page.goto("/login")
+    _within_screen(page.get_by_role("button", name="Sign in"))
+    _no_sideways_scroll(page)
+    sign_in(page, user_email)
+    _no_sideways_scroll(page)
+
+    _go(page, "Generate")
+    expect(page).to_have_url(re.compile(r"/generate$"))
+    _within_screen(page.get_by_label("Provider"))
+    page.get_by_label("Provider").select_option(label="Local renderer (this machine)")
+    page.get_by_label("Operation").select_option("text_to_video")
+    page.get_by_label("Text *").fill("small screen")
+    page.get_by_label("Duration (s)").fill(str(LOCAL_SMALL["duration"]))
+    page.get_by_label("Resolution").select_option(str(LOCAL_SMALL["resolution"]))
+    page.get_by_label("Frames per second").fill(str(LOCAL_SMALL["fps"]))
+    _within_screen(page.get_by_role("button", name="Generate"))
+    _no_sideways_scroll(page)
+    page.get_by_role("button", name="Generate").tap()
+    queued = page.get_by_role("status").filter(has_text="Queued")
+    expect(queued).to_be_visible()
+    job_id = queued.get_by_role("link").first.inner_text().lstrip("#")
+    _no_sideways_scroll(page)
+
+    _go(page, "Jobs")
+    expect(page).to_have_url(re.compile(r"/jobs$"))
+    row = page.locator(f"tr[data-job-id='{job_id}']")
+    expect(row).to_be_visible()
+    _within_screen(row.get_by_role("link", name=f"#{job_id}"))
+    _within_screen(page.get_by_role("button", name="Pause queue"))
+    _within_screen(page.get_by_label("Status"))
+    _no_sideways_scroll(page)
+    page.get_by_label("Status").select_option("pending")
+    expect(page).to_have_url(re.compile(r"status=pending"))
+    page.get_by_label("Status").select_option("")
+
+    _go(page, "Gallery")
+    expect(page).to_have_url(re.compile(r"/gallery$"))
+    thumb = page.locator(".thumb-grid img").first
+    _within_screen(thumb)
+    expect(thumb).to_have_js_property("complete", True)
+    _within_screen(page.get_by_label("Search"))
+    _within_screen(page.get_by_label("Media type"))
+    _within_screen(page.get_by_text("Upload files"))
+    _no_sideways_scroll(page)
+    page.get_by_label("Media type").select_option("video")
+    expect(page.locator(".thumb-grid img")).to_have_count(0)
+    _no_sideways_scroll(page)
