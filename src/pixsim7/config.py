@@ -6,6 +6,7 @@ import os
 import secrets
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -56,6 +57,12 @@ class Settings(BaseSettings):
     local_max_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1)
     comfyui_max_concurrency: int = 1
     provider_timeout_s: float = 30.0
+    # How the scheduler picks among a provider's equally prioritised accounts, per provider,
+    # e.g. PIXSIM7_ACCOUNT_STRATEGIES='{"pixverse": "most_credits"}'; unnamed providers
+    # use least_recently_used.
+    account_strategies: dict[str, Literal["least_recently_used", "most_credits", "round_robin"]] = (
+        Field(default_factory=dict)
+    )
 
     # Media
     media_cache_gb: float = 50.0

@@ -52,6 +52,12 @@ class Runtime:
     wake_poller: asyncio.Event = field(default_factory=asyncio.Event)
     wake_scheduler: asyncio.Event = field(default_factory=asyncio.Event)
 
+    @property
+    def strategies(self) -> dict[str, SelectionStrategy]:
+        """Per-provider account choice: the settings', overridden by this worker's config."""
+        chosen = {p: SelectionStrategy(s) for p, s in self.settings.account_strategies.items()}
+        return {**chosen, **self.config.strategies}
+
     def lease_until(self) -> dt.datetime:
         return clock.now() + dt.timedelta(seconds=self.config.lease_s)
 

@@ -60,7 +60,7 @@ async def claim_one(rt: Runtime) -> Attempt | None:
             worker_id=rt.worker_id,
             now=now,
             lease_until=rt.lease_until(),
-            strategies=rt.config.strategies,
+            strategies=rt.strategies,
         )
         if got is None:
             await session.rollback()

@@ -29,6 +29,10 @@ log = structlog.get_logger(__name__)
 
 GET_RETRIES = 2
 _RETRY_DELAY_S = 0.5
+# Account slots bound how many calls are in flight, so the pool need not: with httpx's
+# default of 100 connections (20 kept alive) a busy scheduler queues inside httpcore, whose
+# queue costs O(waiting x connections) per request and reconnects all the time.
+LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=500, keepalive_expiry=30)
 
 
 def retry_after_seconds(value: str | None) -> float | None:
@@ -77,6 +81,7 @@ class HttpClient:
                 headers=self._headers,
                 transport=self._transport,
                 follow_redirects=True,
+                limits=LIMITS,
             )
             self._loop = loop
         return self._client
