@@ -105,8 +105,9 @@ async def bench_ingest(settings: Settings, clip: Path) -> None:
                 await s.commit()
             # A new URL each round would not help: storage is by content. Remove the stored
             # copy instead, so every round really downloads, probes and derives.
+            # (Parts relative to the store: the scratch root itself lives under /tmp.)
             for p in settings.media_dir.rglob("*"):
-                if p.is_file() and "tmp" not in p.parts:
+                if p.is_file() and p.relative_to(settings.media_dir).parts[0] != "tmp":
                     p.unlink()
             result = base.PollResult(
                 provider_job_id=f"b{n}",
@@ -197,7 +198,8 @@ async def bench_list(settings: Settings, label: str, count: int, requests: int) 
         print(
             f"{label}: GET /assets?media_type=video&provider_id=pixverse at {count} assets "
             f"(+{count} of another user; filled in {filled:.0f} s): {len(body['items'])} items, "
-            f"total {body['total']}, p50 {statistics.median(times):.1f} ms, p99 {p99:.1f} ms"
+            f"total {body['total']}, p50 {statistics.median(times):.1f} ms, p99 {p99:.1f} ms "
+            f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
         )
 
 

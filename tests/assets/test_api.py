@@ -124,35 +124,6 @@ async def test_patch_and_delete_keeps_shared_file(
     assert not path.exists()
 
 
-async def test_another_users_asset_is_404_everywhere(
-    client: httpx.AsyncClient, users: Users, video_bytes: bytes
-) -> None:
-    owner, other = await users.create(), await users.create()
-    a = (await upload(client, owner, video_bytes, name="v.mp4")).json()
-    base = f"{API}/{a['id']}"
-    for path in (
-        "",
-        "/file",
-        "/thumbnail",
-        "/preview",
-        "/lineage",
-        "/branches",
-        "/clips",
-        "/variants",
-        "/segments",
-        "/metadata/audio",
-    ):
-        r = await client.get(base + path, headers=other)
-        assert r.status_code == 404, path
-    assert (await client.patch(base, headers=other, json={"description": "x"})).status_code == 404
-    assert (await client.delete(base, headers=other)).status_code == 404
-    missing = await client.get(f"{API}/999999/file", headers=other)
-    assert (
-        missing.status_code == 404
-        and missing.json() == (await client.get(f"{base}/file", headers=other)).json()
-    )
-
-
 async def test_bad_uploads(client: httpx.AsyncClient, users: Users, tmp_path: Path) -> None:
     h = await users.create()
     text = await upload(client, h, b"hello, I am text\n" * 10, name="movie.mp4")

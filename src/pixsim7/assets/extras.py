@@ -56,12 +56,12 @@ async def put_metadata(
     session: AsyncSession, user: User, asset_id: int, kind: str, data: dict[str, Any]
 ) -> BaseModel:
     table, schema = _kind(kind)
+    await asset_service.get_owned(session, user, asset_id)  # 404 before any 422
     try:
         values = schema.model_validate(data)
     except ValidationError as exc:
         fields = {".".join(str(p) for p in e["loc"]) or "body": e["msg"] for e in exc.errors()}
         raise errors.ValidationFailed("invalid metadata", fields=fields) from exc
-    await asset_service.get_owned(session, user, asset_id)
     row = await session.get(table, asset_id)
     if row is None:
         row = table(asset_id=asset_id)

@@ -44,6 +44,12 @@ class AssetFilters(BaseModel):
     source_job_id: int | None = None
     sort: Sort = Sort.NEWEST
 
+    @field_validator("created_after", "created_before")
+    @classmethod
+    def _utc(cls, value: dt.datetime | None) -> dt.datetime | None:
+        # A time without an offset (``?created_after=2026-01-01T00:00``) is read as UTC.
+        return value.replace(tzinfo=dt.UTC) if value and value.tzinfo is None else value
+
 
 class AssetUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
