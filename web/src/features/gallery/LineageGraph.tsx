@@ -1,43 +1,102 @@
+import { useId, useState } from "react";
 import { Link } from "react-router";
 import { useLineage } from "src/api/assets";
-import { AssetThumb } from "src/common/AssetThumb";
+import { ErrorMessage } from "src/common/ErrorMessage";
 import { Loading } from "src/common/Loading";
+import { useMediaQuery } from "src/common/useMediaQuery";
+import { layoutLineage, NODE } from "src/features/gallery/lineageLayout";
+
+const DEPTHS = [1, 2, 3, 5];
+const THUMB = 72;
 
 /**
- * What an asset was made from and what was made from it, as columns by level
- * (negative: ancestors, 0: this asset, positive: descendants) joined by their relations.
+ * What an asset was made from and what was made from it, drawn as a graph: ancestors to
+ * the left (above on a phone), descendants to the right (below), edges named by how the
+ * child used the parent. Every node leads to its asset.
  */
 export function LineageGraph({ assetId }: { assetId: number }) {
-  const lineage = useLineage(assetId);
+  const [depth, setDepth] = useState(2);
+  const lineage = useLineage(assetId, depth);
+  const upright = useMediaQuery("(max-width: 640px)");
+  const ids = useId();
+  const depthControl = (
+    <label className="inline-field">
+      <span>Generations</span>
+      <select value={depth} onChange={(e) => setDepth(Number(e.target.value))}>
+        {DEPTHS.map((d) => (
+          <option key={d} value={d}>
+            {d}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
   if (lineage.isPending) return <Loading label="Tracing lineage…" />;
-  if (!lineage.data) return null;
-  const { nodes, edges } = lineage.data;
-  if (edges.length === 0) return <p className="muted">No parents or children.</p>;
+  if (lineage.isError) return <ErrorMessage error={lineage.error} />;
+  if (lineage.data.edges.length === 0) return <p className="muted">No parents or children.</p>;
 
-  const levels = [...new Set(nodes.map((n) => n.level))].sort((a, b) => a - b);
-  const relation = (id: number) =>
-    edges
-      .filter((e) => e.child_asset_id === id || e.parent_asset_id === id)
-      .map((e) => (e.child_asset_id === id ? `${e.relation} of #${e.parent_asset_id}` : null))
-      .filter(Boolean)
-      .join(", ");
+  const layout = layoutLineage(lineage.data, upright ? "vertical" : "horizontal");
+  const arrow = `${ids}-arrow`;
+  const clip = `${ids}-clip`;
   return (
-    <div className="lineage" aria-label="Lineage">
-      {levels.map((level) => (
-        <div key={level} className="lineage-level">
-          <small className="muted">{level < 0 ? "parents" : level === 0 ? "this" : "children"}</small>
-          {nodes
-            .filter((n) => n.level === level)
-            .map(({ asset }) => (
-              <Link key={asset.id} to={`/gallery/${asset.id}`} className={asset.id === assetId ? "lineage-node current" : "lineage-node"}>
-                <AssetThumb asset={asset} />
-                <small>
-                  #{asset.id} {relation(asset.id)}
-                </small>
+    <div className="stack">
+      <div className="row">
+        {depthControl}
+        {lineage.isFetching && <span className="spinner spinner-small" aria-label="Updating" />}
+      </div>
+      <div className="lineage" role="figure" aria-label="Lineage">
+        <svg width={layout.width} height={layout.height} viewBox={`0 0 ${layout.width} ${layout.height}`}>
+          <defs>
+            <marker id={arrow} viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+              <path d="M0,0 L10,5 L0,10 z" className="lineage-arrow" />
+            </marker>
+            <clipPath id={clip} clipPathUnits="objectBoundingBox">
+              <rect width="1" height="1" rx="0.05" />
+            </clipPath>
+          </defs>
+          {layout.layers.map((layer) => (
+            <text key={layer.level} x={layer.x} y={layer.y} className="lineage-layer">
+              {layer.name}
+            </text>
+          ))}
+          {layout.edges.map((edge) => (
+            <g key={edge.id} className="lineage-edge" data-parent={edge.parent} data-child={edge.child}>
+              <path d={edge.path} markerEnd={`url(#${arrow})`} />
+              <text x={edge.labelX} y={edge.labelY} textAnchor="middle">
+                {edge.label}
+              </text>
+            </g>
+          ))}
+          {layout.nodes.map(({ asset, x, y, current }) => {
+            const still = asset.thumbnail_url ?? (asset.media_type === "image" ? asset.file_url : null);
+            return (
+              <Link
+                key={asset.id}
+                to={`/gallery/${asset.id}`}
+                className={current ? "lineage-node current" : "lineage-node"}
+                aria-label={current ? `Asset #${asset.id} (this asset)` : `Asset #${asset.id}`}
+                aria-current={current ? "page" : undefined}
+              >
+                <rect x={x} y={y} width={NODE.width} height={NODE.height} rx="8" className="lineage-card" />
+                {still && (
+                  <image
+                    href={still}
+                    x={x + 4}
+                    y={y + 4}
+                    width={NODE.width - 8}
+                    height={THUMB - 4}
+                    preserveAspectRatio="xMidYMid slice"
+                    clipPath={`url(#${clip})`}
+                  />
+                )}
+                <text x={x + 8} y={y + NODE.height - 8}>
+                  #{asset.id} · {asset.media_type}
+                </text>
               </Link>
-            ))}
-        </div>
-      ))}
+            );
+          })}
+        </svg>
+      </div>
     </div>
   );
 }
