@@ -1,10 +1,17 @@
 """Why a pending job waits, in words a user understands ("all accounts busy", ...).
 
 The claim (claim.py) decides in SQL; this module explains the same rules for display,
-computed when a job is created or changed and refreshed by the scheduler while it waits.
+computed when a job is created or changed and refreshed by the worker while it waits.
+`reasons` explains a batch of jobs with a fixed number of queries, whatever its size: the
+worker re-explains every pending job every few seconds.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,110 +25,172 @@ from pixsim7.users.models import User
 PAUSED = "queue paused"
 NO_CREDITS = "no account with enough credits"
 BUSY = "all accounts busy"
+_IN_FLIGHT = [s.value for s in IN_FLIGHT]
 
 
 async def reason(session: AsyncSession, job: Job) -> str | None:
     """The first thing this job waits for, or None when it can be claimed now."""
-    if job.status != JobStatus.PENDING:
-        return None
-    now = clock.now()
-    queue = await session.get(QueueState, job.owner_id)
-    if queue is not None and queue.paused:
+    return (await reasons(session, [job]))[job.id]
+
+
+@dataclass
+class _Facts:
+    """What the rules need to know about a batch of jobs, read in one go."""
+
+    now: dt.datetime
+    paused: set[int]
+    limit: dict[int, int]  # owner -> max concurrent jobs
+    running: dict[int, int]  # owner -> jobs in flight
+    parent: dict[int, int]  # job -> first dependency not completed
+    accounts: list[ProviderAccount]
+    costs: dict[int, dict[str, float]] = field(default_factory=dict)  # job -> pool -> price
+    balance: dict[tuple[int, str], float] = field(default_factory=dict)
+    busy: dict[int, int] = field(default_factory=dict)  # account -> jobs in flight
+
+
+async def reasons(session: AsyncSession, jobs: Sequence[Job]) -> dict[int, str | None]:
+    pending = [j for j in jobs if j.status == JobStatus.PENDING]
+    out: dict[int, str | None] = {j.id: None for j in jobs}
+    if pending:
+        facts = await _facts(session, pending)
+        out.update({j.id: _explain(j, facts) for j in pending})
+    return out
+
+
+async def _facts(session: AsyncSession, jobs: Sequence[Job]) -> _Facts:
+    ids = [j.id for j in jobs]
+    owners = {j.owner_id for j in jobs}
+    paused = set(
+        (
+            await session.scalars(
+                select(QueueState.user_id).where(QueueState.user_id.in_(owners), QueueState.paused)
+            )
+        ).all()
+    )
+    limit = dict(
+        (
+            await session.execute(
+                select(User.id, User.max_concurrent_jobs).where(User.id.in_(owners))
+            )
+        ).all()
+    )
+    running = dict(
+        (
+            await session.execute(
+                select(Job.owner_id, func.count())
+                .where(Job.owner_id.in_(owners), Job.status.in_(_IN_FLIGHT))
+                .group_by(Job.owner_id)
+            )
+        ).all()
+    )
+    parent = dict(
+        (
+            await session.execute(
+                select(JobDependency.job_id, func.min(Job.id))
+                .join(Job, JobDependency.depends_on_id == Job.id)
+                .where(JobDependency.job_id.in_(ids), Job.status != JobStatus.COMPLETED.value)
+                .group_by(JobDependency.job_id)
+            )
+        ).all()
+    )
+    accounts = list(
+        (
+            await session.scalars(
+                select(ProviderAccount).where(
+                    ProviderAccount.provider_id.in_({j.provider_id for j in jobs}),
+                    or_(
+                        ProviderAccount.owner_id.in_(owners),
+                        ProviderAccount.is_shared,
+                        ProviderAccount.is_builtin,
+                    ),
+                )
+            )
+        ).all()
+    )
+    facts = _Facts(clock.now(), paused, limit, running, parent, accounts)
+    if not accounts:
+        return facts
+    account_ids = [a.id for a in accounts]
+    for job_id, pool, credits in (
+        await session.execute(
+            select(JobCost.job_id, JobCost.credit_type, JobCost.credits).where(
+                JobCost.job_id.in_(ids)
+            )
+        )
+    ).all():
+        facts.costs.setdefault(job_id, {})[pool] = credits
+    facts.balance = {
+        (account_id, pool): amount
+        for account_id, pool, amount in (
+            await session.execute(
+                select(
+                    ProviderCredit.account_id, ProviderCredit.credit_type, ProviderCredit.amount
+                ).where(ProviderCredit.account_id.in_(account_ids))
+            )
+        ).all()
+    }
+    facts.busy = defaultdict(int)
+    for account_id, count in (
+        await session.execute(
+            select(Job.account_id, func.count())
+            .where(Job.account_id.in_(account_ids), Job.status.in_(_IN_FLIGHT))
+            .group_by(Job.account_id)
+        )
+    ).all():
+        if account_id is not None:
+            facts.busy[account_id] = count
+    return facts
+
+
+def _explain(job: Job, facts: _Facts) -> str | None:
+    if job.owner_id in facts.paused:
         return PAUSED
-    owner = await session.get(User, job.owner_id)
-    running = await session.scalar(
-        select(func.count()).where(
-            Job.owner_id == job.owner_id, Job.status.in_([s.value for s in IN_FLIGHT])
-        )
-    )
-    if owner is not None and (running or 0) >= owner.max_concurrent_jobs:
-        return f"your limit of {owner.max_concurrent_jobs} jobs at once is reached"
-    if job.run_after is not None and job.run_after > now:
+    limit = facts.limit.get(job.owner_id)
+    if limit is not None and facts.running.get(job.owner_id, 0) >= limit:
+        return f"your limit of {limit} jobs at once is reached"
+    if job.run_after is not None and job.run_after > facts.now:
         return f"scheduled for {job.run_after.isoformat(timespec='seconds')}"
-    parent = (
-        await session.scalars(
-            select(Job.id)
-            .join(JobDependency, JobDependency.depends_on_id == Job.id)
-            .where(JobDependency.job_id == job.id, Job.status != JobStatus.COMPLETED.value)
-            .order_by(Job.id)
-            .limit(1)
-        )
-    ).first()
-    if parent is not None:
-        return f"waiting for job {parent}"
-    return await _account_reason(session, job, now)
+    if job.id in facts.parent:
+        return f"waiting for job {facts.parent[job.id]}"
+    return _account_reason(job, facts)
 
 
-async def _account_reason(session: AsyncSession, job: Job, now: object) -> str | None:
-    stmt = select(ProviderAccount).where(
-        ProviderAccount.provider_id == job.provider_id,
-        or_(
-            ProviderAccount.owner_id == job.owner_id,
-            ProviderAccount.is_shared,
-            ProviderAccount.is_builtin,
-        ),
-    )
-    if job.pinned_account_id is not None:
-        stmt = stmt.where(ProviderAccount.id == job.pinned_account_id)
-    accounts = (await session.scalars(stmt)).all()
+def _account_reason(job: Job, facts: _Facts) -> str | None:
+    accounts = [
+        a
+        for a in facts.accounts
+        if a.provider_id == job.provider_id
+        and (a.owner_id == job.owner_id or a.is_shared or a.is_builtin)
+        and (job.pinned_account_id is None or a.id == job.pinned_account_id)
+    ]
     pinned = f"account {job.pinned_account_id}" if job.pinned_account_id else None
     if not accounts:
         return f"waiting for {pinned}" if pinned else f"no {job.provider_id} account"
-    usable = [a for a in accounts if _status_ok(a, now)]
+    usable = [a for a in accounts if _status_ok(a, facts.now)]
     if not usable:
         statuses = sorted({a.status for a in accounts})
         who = pinned or "every account"
         return f"{who} unavailable ({', '.join(statuses)})"
     if job.credit_type:  # the same rule as claim.account_fits_job
-        costs = dict(
-            (
-                await session.execute(
-                    select(JobCost.credit_type, JobCost.credits).where(JobCost.job_id == job.id)
-                )
-            ).all()
-        )
-        balances = {
-            (account_id, pool): amount
-            for account_id, pool, amount in (
-                await session.execute(
-                    select(
-                        ProviderCredit.account_id,
-                        ProviderCredit.credit_type,
-                        ProviderCredit.amount,
-                    ).where(ProviderCredit.account_id.in_([a.id for a in usable]))
-                )
-            ).all()
-        }
+        costs = facts.costs.get(job.id, {})
 
         def covered(a: ProviderAccount) -> bool:
             price = costs.get(a.credit_pool or "")
             return price is not None and (
-                price <= 0 or balances.get((a.id, a.credit_pool or ""), 0) >= price
+                price <= 0 or facts.balance.get((a.id, a.credit_pool or ""), 0) >= price
             )
 
         usable = [a for a in usable if covered(a)]
         if not usable:
             return f"{NO_CREDITS} ({pinned})" if pinned else NO_CREDITS
-    busy = dict(
-        (
-            await session.execute(
-                select(Job.account_id, func.count())
-                .where(
-                    Job.account_id.in_([a.id for a in usable]),
-                    Job.status.in_([s.value for s in IN_FLIGHT]),
-                )
-                .group_by(Job.account_id)
-            )
-        ).all()
-    )
-    if all(busy.get(a.id, 0) >= a.max_concurrent_jobs for a in usable):
+    if all(facts.busy.get(a.id, 0) >= a.max_concurrent_jobs for a in usable):
         return f"waiting for {pinned} (busy)" if pinned else BUSY
     return None
 
 
-def _status_ok(account: ProviderAccount, now: object) -> bool:
+def _status_ok(account: ProviderAccount, now: dt.datetime) -> bool:
     if account.status == AccountStatus.ACTIVE:
         return True
     return account.status == AccountStatus.COOLING_DOWN and (
-        account.cooldown_until is None or account.cooldown_until <= now  # type: ignore[operator]
+        account.cooldown_until is None or account.cooldown_until <= now
     )

@@ -175,7 +175,8 @@ class JobWorker:
                 )
             ).all()
             self._explain_after = jobs[-1].id if len(jobs) == rt.config.explain_batch else 0
-            reasons = [(job, await waiting.reason(session, job)) for job in jobs]
+            explained = await waiting.reasons(session, jobs)
+            reasons = [(job, explained[job.id]) for job in jobs]
             await session.commit()
             changed = []
             for job, why in reasons:
