@@ -22,6 +22,7 @@ const operation: Operation = {
     param("durations", "number_list", { default: [1, 2.5] }),
     param("tags", "string_list"),
     param("style", "enum", { choices: ["a", "b"], default: "a" }),
+    param("duration", "enum", { choices: [5, 8], default: 5 }),
   ],
 };
 
@@ -34,6 +35,7 @@ describe("param values", () => {
       durations: "1, 2.5",
       tags: "",
       style: "a",
+      duration: "5",
     });
   });
 
@@ -45,6 +47,12 @@ describe("param values", () => {
       durations: [1, 2.5],
       tags: ["x", "y"],
       style: "a",
+      duration: 5,
     });
+  });
+
+  it("sends an enum's choice with its own type", () => {
+    const values = { ...initialValues(operation), prompt: "p", duration: "8" };
+    expect(toParams(operation, values).duration).toBe(8);
   });
 });

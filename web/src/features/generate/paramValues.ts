@@ -32,6 +32,9 @@ export function toParams(operation: Operation, values: FormValues): Record<strin
       params[param.name] = param.type === "number_list" ? items.map(Number) : items;
     } else if (param.type === "integer" || param.type === "number") {
       params[param.name] = Number(text);
+    } else if (param.type === "enum") {
+      // A select gives text: send the choice itself, so 5 stays a number (Pixverse durations).
+      params[param.name] = param.choices?.find((c) => String(c) === text) ?? text;
     } else {
       params[param.name] = text;
     }
