@@ -454,3 +454,62 @@ async def test_http_statuses_without_an_errcode(
     with pytest.raises(ProviderError) as caught:
         await provider.submit(account, request(OP.TEXT_TO_VIDEO, {"prompt": f"[fail:{status}]"}))
     assert (caught.value.error_class, caught.value.http_status) == (error_class, status)
+
+
+async def test_web_image_upload_goes_through_the_bucket(
+    provider: PixverseProvider, server: FakeServer, tmp_path: Path
+) -> None:
+    """Upload token, a signed PUT to the bucket (no session token sent there), then
+    batch_upload_media; the path it answers is what i2v takes."""
+    account = web_account(server)
+    server.state.log.clear()
+    image = await uploaded(provider, account, "source_image", png(tmp_path))
+    calls = [(r.method, r.path) for r in server.state.log.all()]
+    assert calls[0] == ("POST", "/creative_platform/getUploadToken")
+    assert calls[1][0] == "PUT" and calls[1][1].startswith("/oss/pixverse-fe-upload/upload/")
+    assert calls[2] == ("POST", "/creative_platform/media/batch_upload_media")
+    put = server.state.log.all("/oss/")[0]
+    assert put.headers["authorization"].startswith("OSS STS.")
+    assert "token" not in put.headers and "refresh" not in put.headers
+    assert put.headers["content-type"] == "image/png" and put.headers["x-oss-security-token"]
+    registered = server.state.log.all("/creative_platform/media/batch_upload_media")[0].json
+    (entry,) = registered["images"]
+    assert entry["path"] == image.remote_id and entry["path"] == calls[1][1].split("/", 3)[3]
+    assert entry["size"] == png(tmp_path).stat().st_size and entry["file_name"] == "in.png"
+    assert image.remote_url and image.remote_url.startswith(server.url)
+
+    i2v = request(OP.IMAGE_TO_VIDEO, {"prompt": "go"}, source_image=[image])
+    job = await provider.submit(account, i2v)
+    assert (await finish(provider, account, job.provider_job_id)).status == ProviderStatus.SUCCEEDED
+
+
+async def test_the_fake_bucket_checks_the_signature(server: FakeServer) -> None:
+    import httpx
+
+    from pixsim7.providers.pixverse import oss
+
+    token = f"tok-{uuid.uuid4()}"
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        resp = await http.post("/creative_platform/getUploadToken", headers={"token": token})
+        creds = oss.credentials(resp.json()["Resp"])
+        key, data = oss.object_key(".png"), png_bytes()
+        headers = oss.put_headers(creds, key, data, "image/png")
+        wrong = {**headers, "Content-Type": "image/jpeg"}  # signed as png, sent as jpeg
+        refused = await http.put(f"{creds.endpoint}/{key}", headers=wrong, content=data)
+        assert refused.status_code == 403 and b"SignatureDoesNotMatch" in refused.content
+        assert b"<StringToSign>PUT\n" in refused.content
+        ok = await http.put(f"{creds.endpoint}/{key}", headers=headers, content=data)
+        assert ok.status_code == 200 and ok.headers["etag"]
+        other = {"images": [{"name": "x.png", "size": len(data), "path": key}]}
+        stranger = await http.post(
+            "/creative_platform/media/batch_upload_media", json=other, headers={"token": "other"}
+        )
+        assert stranger.json()["ErrCode"] == 500041  # not their object
+
+
+def png_bytes() -> bytes:
+    import io
+
+    out = io.BytesIO()
+    Image.new("RGB", (32, 18), (1, 2, 3)).save(out, format="PNG")
+    return out.getvalue()

@@ -13,7 +13,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from pixsim7.providers.base import ErrorClass, ProviderError
 from pixsim7.providers.http import HttpClient
+from pixsim7.providers.pixverse import oss
 from pixsim7.providers.pixverse.errors import unwrap
 
 # Cookie names under which the browser keeps its anonymous id (reused so the session does
@@ -98,10 +100,54 @@ class WebApi:
         return await self._call("GET", "/creative_platform/user/credits")
 
     async def upload(self, path: Path) -> dict[str, Any]:
-        # Inferred shape (the real app uploads to object storage with a token first): one
-        # multipart POST answering media_id, media_type, path, url (and last_frame for video).
-        files = {"file": await _file_part(path, "application/octet-stream")}
+        """An input file for the generation calls: its ``path`` and ``url`` at Pixverse.
+
+        Images take the web app's own way (public client code, not PROVIDERS.md): bucket
+        credentials, a signed PUT to the bucket, then ``batch_upload_media``. How the app
+        registers a video is not known; videos go as one multipart POST to
+        ``/creative_platform/media/upload`` (inferred, answering ``path`` and ``url``)."""
+        name, data, mime = await _file_part(path, "application/octet-stream")
+        if mime.startswith("image/"):
+            return await self._upload_image(name, data, mime, path.suffix or ".png")
+        files = {"file": (name, data, mime)}
         return await self._call("POST", "/creative_platform/media/upload", files=files)
+
+    async def _upload_image(self, name: str, data: bytes, mime: str, suffix: str) -> dict[str, Any]:
+        creds = oss.credentials(await self._call("POST", "/creative_platform/getUploadToken"))
+        key = oss.object_key(suffix)
+        # The bucket is another host: only the signed headers go there, never the session token.
+        response = await self._http.request(
+            "PUT",
+            f"{creds.endpoint}/{key}",
+            headers=oss.put_headers(creds, key, data, mime),
+            content=data,
+        )
+        if response.status_code >= 400:
+            raise ProviderError(
+                f"the upload bucket refused the file (HTTP {response.status_code})",
+                # 403: credentials gone stale (fresh ones come with the next try)
+                error_class=ErrorClass.TRANSIENT
+                if response.status_code == 403
+                else ErrorClass.INVALID,
+                code=500041,
+                http_status=response.status_code,
+            )
+        body = {
+            "images": [
+                {"name": key.rsplit("/", 1)[1], "size": len(data), "path": key, "file_name": name}
+            ]
+        }
+        resp = await self._call("POST", "/creative_platform/media/batch_upload_media", json=body)
+        results = resp.get("result")
+        item = results[0] if isinstance(results, list) and results else {}
+        if not isinstance(item, dict) or item.get("err_msg") or not item.get("path"):
+            reason = item.get("err_msg") if isinstance(item, dict) else None
+            raise ProviderError(
+                f"Pixverse did not register the upload: {reason or 'no path in the answer'}",
+                error_class=ErrorClass.TRANSIENT,
+                code=500041,
+            )
+        return {"path": item["path"], "url": item.get("url"), "media_id": item.get("id")}
 
     async def generate(self, kind: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """kind: t2v, i2v, extend, frames, fusion."""

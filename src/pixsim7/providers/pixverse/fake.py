@@ -14,8 +14,10 @@ as that HTTP status (429 with ``Retry-After``). Route kinds: create (generation 
 upload, poll (result, list), balance (balance, credits, plan), user (getUserInfo), cancel.
 ``lowercase=True`` answers every envelope as ``err_code``/``err_msg``/``resp``.
 
-Web upload (inferred, not from documentation): ``POST /creative_platform/media/upload``
-multipart ``file`` -> ``media_id``, ``media_type``, ``path``, ``url``.
+Web upload (public client code, not PROVIDERS.md; see `fake_upload`): images through
+``getUploadToken``, a signed PUT to the bucket at ``/oss/<bucket>/<key>`` on this server, and
+``batch_upload_media``; videos (inferred) as multipart ``file`` to
+``/creative_platform/media/upload`` -> ``media_id``, ``media_type``, ``path``, ``url``.
 Plan details: ``plan_type`` (``extra.plan_type``, default 1) and ``gen_simultaneously`` (the
 key's limit; left out when ``extra.hide_gen_simultaneously`` is set).
 """
@@ -88,6 +90,7 @@ class PixverseFake:
     retry_after: int = 3
     images: dict[int, tuple[str, str]] = field(default_factory=dict)  # img_id -> (key, url)
     media: dict[int, tuple[str, str]] = field(default_factory=dict)  # media_id -> (key, url)
+    web_uploads: dict[str, str] = field(default_factory=dict)  # web upload path -> key
 
     def ok(self, resp: Mapping[str, Any]) -> JSONResponse:
         keys = ("err_code", "err_msg", "resp") if self.lowercase else ("ErrCode", "ErrMsg", "Resp")
@@ -224,7 +227,7 @@ def create_app(
     limit: int | None = 5,
 ) -> FastAPI:
     """The fake server (both APIs). Tests reach its state as ``app.state.fake``."""
-    from pixsim7.providers.pixverse import fake_platform, fake_web
+    from pixsim7.providers.pixverse import fake_platform, fake_upload, fake_web
 
     app = FastAPI(title="fake Pixverse")
     state = FakeState(
@@ -241,5 +244,6 @@ def create_app(
         return fake.refusal(exc.code)
 
     fake_platform.add_routes(app, fake)
+    fake_upload.add_routes(app, fake)
     fake_web.add_routes(app, fake)
     return app

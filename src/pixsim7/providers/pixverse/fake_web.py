@@ -16,7 +16,7 @@ MAX_TRANSITION_IMAGES = 7
 
 def add_routes(app: FastAPI, fake: PixverseFake) -> None:
     state = fake.state
-    uploads: dict[str, str] = {}  # path -> key that uploaded it
+    uploads = fake.web_uploads  # path -> key that uploaded it
 
     def caller(request: Request, on: str, prompt: str | None = None) -> FakeAccount:
         return fake.caller(request, "token", on, prompt)
