@@ -302,6 +302,17 @@ def get_job(server: Server, token: str, job_id: int) -> dict[str, Any]:
         return dict(r.json())
 
 
+def wait_job(server: Server, token: str, job_id: int, status: str) -> dict[str, Any]:
+    """Poll the API until the job has `status` (or fail with what it has)."""
+    deadline = time.monotonic() + JOB_TIMEOUT / 1000
+    job = get_job(server, token, job_id)
+    while job["status"] != status and time.monotonic() < deadline:
+        time.sleep(0.3)
+        job = get_job(server, token, job_id)
+    assert job["status"] == status, job
+    return job
+
+
 def add_pixverse_account(server: Server, token: str, session_token: str) -> dict[str, Any]:
     """A Pixverse account on the fake's web API: each session token is its own fake user."""
     with server.api(token) as api:

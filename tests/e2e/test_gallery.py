@@ -14,12 +14,15 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import (
     JOB_TIMEOUT,
     Server,
+    add_pixverse_account,
+    create_job,
     get_job,
     go,
     mp4_bytes,
     png_bytes,
     sign_in,
     upload,
+    wait_job,
 )
 
 pytestmark = pytest.mark.browser
@@ -29,6 +32,18 @@ def _shown(page: Page) -> set[int]:
     """Ids of the assets in the grid, from their links' names ("Asset 12")."""
     names = page.locator(".thumb-grid a").evaluate_all("els => els.map(e => e.ariaLabel)")
     return {int(re.sub(r"\D", "", n)) for n in names}
+
+
+def _open_gallery(page: Page) -> None:
+    """Through the navigation; waits for the gallery itself (the dashboard has thumbnails too)."""
+    go(page, "Gallery")
+    expect(page.get_by_role("heading", name=re.compile(r"^Gallery"))).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/gallery$"))
+
+
+def _order(page: Page) -> list[int]:
+    names = page.locator(".thumb-grid a").evaluate_all("els => els.map(e => e.ariaLabel)")
+    return [int(re.sub(r"\D", "", n)) for n in names]
 
 
 def _grid_shows(page: Page, ids: set[int]) -> None:
@@ -55,7 +70,7 @@ def test_filters_live_in_the_url(page: Page, server: Server, user_email: str, to
     sunset_video = upload(server, token, "c.mp4", mp4_bytes(), tags=["sunset"])["id"]
 
     sign_in(page, user_email)
-    go(page, "Gallery")
+    _open_gallery(page)
     _grid_shows(page, {sunset_image, forest_image, sunset_video})
 
     page.get_by_label("Media type").select_option("image")
@@ -80,11 +95,72 @@ def test_filters_live_in_the_url(page: Page, server: Server, user_email: str, to
     _grid_shows(page, {forest_image})
 
 
+def test_provider_date_and_sort_filters(
+    page: Page, server: Server, user_email: str, token: str
+) -> None:
+    first = upload(server, token, "first.png", png_bytes((120, 30, 30)))["id"]
+    second = upload(server, token, "second.png", png_bytes((30, 120, 30)))["id"]
+    add_pixverse_account(server, token, f"pv-gallery-{time.time_ns()}")
+    job = create_job(
+        server,
+        token,
+        provider_id="pixverse",
+        operation_type="text_to_video",
+        params={"prompt": "a heron in the reeds"},
+    )
+    generated = wait_job(server, token, job["id"], "completed")["asset_id"]
+    newest_first = [generated, second, first]
+
+    sign_in(page, user_email)
+    _open_gallery(page)
+    expect(page.locator(".thumb-grid a")).to_have_count(3)
+    assert _order(page) == newest_first
+
+    page.get_by_label("Provider").select_option("pixverse")
+    _grid_shows(page, {generated})
+    page.get_by_label("Provider").select_option("")
+    page.get_by_label("Sort").select_option("oldest")
+    expect(page.locator(".thumb-grid a").first).to_have_accessible_name(f"Asset {first}")
+    assert _order(page) == newest_first[::-1]
+    assert _query(page) == {"sort": ["oldest"]}
+
+    # Days in the browser's own calendar, as the date fields take them.
+    day = (
+        "n => { const d = new Date(); d.setDate(d.getDate() + n);"
+        " return d.toLocaleDateString('en-CA'); }"
+    )
+    today, tomorrow, yesterday = (page.evaluate(day, n) for n in (0, 1, -1))
+    page.get_by_label("Created from").fill(tomorrow)
+    expect(page.locator(".thumb-grid a")).to_have_count(0)
+    page.get_by_label("Created from").fill(today)
+    expect(page.locator(".thumb-grid a")).to_have_count(3)
+    page.get_by_label("Created until").fill(yesterday)
+    expect(page.locator(".thumb-grid a")).to_have_count(0)
+    page.get_by_label("Created until").fill(today)
+    expect(page.locator(".thumb-grid a")).to_have_count(3)
+    assert _query(page) == {"sort": ["oldest"], "after": [today], "before": [today]}
+
+    # All of it survives a reload, and a shared link applies it from the start.
+    page.reload()
+    expect(page.get_by_label("Sort")).to_have_value("oldest")
+    expect(page.get_by_label("Created from")).to_have_value(today)
+    expect(page.locator(".thumb-grid a")).to_have_count(3)
+    assert _order(page) == newest_first[::-1]
+    page.goto(f"/gallery?provider_id=pixverse&after={today}&before={today}")
+    expect(page.get_by_label("Provider")).to_have_value("pixverse")
+    _grid_shows(page, {generated})
+    page.goto(f"/gallery?after={tomorrow}")
+    expect(page.locator(".thumb-grid a")).to_have_count(0)
+    page.get_by_role("button", name="Clear filters").first.click()
+    expect(page.locator(".thumb-grid a")).to_have_count(3)
+    assert _query(page) == {}
+
+
 def test_drop_a_file_on_the_gallery_to_upload_it(
     page: Page, server: Server, user_email: str, token: str
 ) -> None:
     sign_in(page, user_email)
-    go(page, "Gallery")
+    _open_gallery(page)
     expect(page.get_by_text("Nothing here yet")).to_be_visible()
 
     data = base64.b64encode(png_bytes((30, 60, 220))).decode()
@@ -119,7 +195,7 @@ def test_hovering_a_video_thumbnail_plays_its_preview(
     video = upload(server, token, "clip.mp4", mp4_bytes(seconds=3))
     assert video["preview_url"], video
     sign_in(page, user_email)
-    go(page, "Gallery")
+    _open_gallery(page)
     link = page.get_by_role("link", name=f"Asset {video['id']}", exact=True)
     expect(link.locator("img")).to_be_visible()
     expect(link.locator("video")).to_have_count(0)
@@ -143,7 +219,7 @@ def test_use_as_input_then_image_to_video_completes(
 ) -> None:
     image = upload(server, token, "still.png", png_bytes((240, 200, 40)))
     sign_in(page, user_email)
-    go(page, "Gallery")
+    _open_gallery(page)
     page.get_by_role("link", name=f"Asset {image['id']}", exact=True).click()
     expect(page.get_by_role("heading", name=f"Asset #{image['id']}")).to_be_visible()
     page.get_by_role("button", name="Use as input").click()

@@ -29,16 +29,6 @@ def _row(page: Page, job_id: int):  # type: ignore[no-untyped-def]
     return page.locator(f"tr[data-job-id='{job_id}']")
 
 
-def _wait_status(server: Server, token: str, job_id: int, status: str) -> dict[str, object]:
-    deadline = time.monotonic() + JOB_TIMEOUT / 1000
-    job = get_job(server, token, job_id)
-    while job["status"] != status and time.monotonic() < deadline:
-        time.sleep(0.3)
-        job = get_job(server, token, job_id)
-    assert job["status"] == status, job
-    return job
-
-
 def test_pause_cancel_reprioritise_resume_live(
     page: Page, server: Server, user_email: str, token: str
 ) -> None:
