@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { NavLink, Outlet, useNavigate } from "react-router";
 import { useLogout } from "src/api/auth";
 import { useLiveEvents } from "src/api/events";
@@ -18,6 +19,8 @@ export function Layout() {
   const logout = useLogout();
   const navigate = useNavigate();
   const live = useLiveEvents();
+  // On a phone the links fold behind a Menu button; following one folds them again.
+  const [menuOpen, setMenuOpen] = useState(false);
   const links =
     me.data?.role === "admin" ? [...LINKS, { to: "/users", label: "Users" }] : LINKS;
 
@@ -25,12 +28,23 @@ export function Layout() {
     <div className="shell">
       <header className="topbar">
         <span className="brand">PixSim7</span>
-        <nav aria-label="Main">
-          {links.map((link) => (
-            <NavLink key={link.to} to={link.to} end={link.end}>
-              {link.label}
-            </NavLink>
-          ))}
+        <nav aria-label="Main" className={menuOpen ? "nav nav-open" : "nav"}>
+          <button
+            type="button"
+            className="menu-button"
+            aria-expanded={menuOpen}
+            aria-controls="main-links"
+            onClick={() => setMenuOpen(!menuOpen)}
+          >
+            Menu
+          </button>
+          <div id="main-links" className="nav-links">
+            {links.map((link) => (
+              <NavLink key={link.to} to={link.to} end={link.end} onClick={() => setMenuOpen(false)}>
+                {link.label}
+              </NavLink>
+            ))}
+          </div>
         </nav>
         <div className="who">
           <span

@@ -23,12 +23,12 @@ export function AccountRow({ account }: { account: Account }) {
           {a.is_builtin && " · built-in"}
         </div>
       </td>
-      <td>
+      <td data-label="Status">
         <span className={`badge status-${a.status}`}>{a.status}</span>
         {a.status === "cooling_down" && <div className="muted">cooling down, ready {formatRelative(a.cooldown_until)}</div>}
         {a.status_message && <div className="muted">{a.status_message}</div>}
       </td>
-      <td>
+      <td data-label="Credits">
         {Object.entries(a.credits).map(([pool, amount]) => (
           <div key={pool}>
             {a.can_manage ? (
@@ -44,10 +44,10 @@ export function AccountRow({ account }: { account: Account }) {
         ))}
         {Object.keys(a.credits).length === 0 && <span className="muted">—</span>}
       </td>
-      <td>
+      <td data-label="In flight">
         {a.in_flight_jobs} of {a.max_concurrent_jobs}
       </td>
-      <td className="hide-narrow">
+      <td data-label="Success">
         {a.success_rate === null ? "—" : `${Math.round(a.success_rate * 100)}%`}
         <div className="muted">synced {formatRelative(a.last_synced_at)}</div>
       </td>

@@ -20,14 +20,14 @@ export default function AccountsPage() {
       {accounts.isSuccess && rows.length === 0 && <EmptyState title="No accounts yet">Add one below.</EmptyState>}
       {rows.length > 0 && (
         <div className="table-wrap card">
-          <table>
+          <table className="cards">
             <thead>
               <tr>
                 <th>Account</th>
                 <th>Status</th>
                 <th>Credits</th>
                 <th>In flight</th>
-                <th className="hide-narrow">Success</th>
+                <th>Success</th>
                 <th />
               </tr>
             </thead>

@@ -59,14 +59,14 @@ export default function JobsPage() {
       )}
       {rows.length > 0 && (
         <div className="table-wrap card">
-          <table>
+          <table className="cards">
             <thead>
               <tr>
                 <th>Job</th>
                 <th>Status</th>
-                <th className="hide-narrow">Account</th>
-                <th className="hide-narrow">Cost</th>
-                <th className="hide-narrow">Created</th>
+                <th>Account</th>
+                <th>Cost</th>
+                <th>Created</th>
                 <th />
               </tr>
             </thead>
@@ -79,15 +79,15 @@ export default function JobsPage() {
                     {job.error_message && <div className="field-error">{job.error_message}</div>}
                     {job.asset_id && <Link to={`/gallery/${job.asset_id}`}> result</Link>}
                   </td>
-                  <td>
+                  <td data-label="Status">
                     <JobStatus job={job} />
                   </td>
-                  <td className="hide-narrow">{job.account_id ?? "—"}</td>
-                  <td className="hide-narrow">
+                  <td data-label="Account">{job.account_id ?? "—"}</td>
+                  <td data-label="Cost">
                     {formatCredits(job.actual_credits ?? job.estimated_credits)}
                     {job.credit_type && <small className="muted"> {job.credit_type}</small>}
                   </td>
-                  <td className="hide-narrow">{formatRelative(job.created_at)}</td>
+                  <td data-label="Created">{formatRelative(job.created_at)}</td>
                   <td>
                     <JobActions job={job} />
                   </td>

@@ -24,43 +24,47 @@ export default function ServicesPage() {
         {s.workers.length === 0 ? (
           <p className="error">No worker is running: jobs will wait. Start `pixsim7 serve` or `pixsim7 worker`.</p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th>Worker</th>
-                <th>Jobs held</th>
-                <th>Heartbeat</th>
-              </tr>
-            </thead>
-            <tbody>
-              {s.workers.map((w) => (
-                <tr key={w.id}>
-                  <td>
-                    {w.hostname}:{w.pid} {w.stopping && <span className="badge warn">stopping</span>}
-                  </td>
-                  <td>{w.jobs_held}</td>
-                  <td>{formatRelative(w.heartbeat_at)}</td>
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>Worker</th>
+                  <th>Jobs held</th>
+                  <th>Heartbeat</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {s.workers.map((w) => (
+                  <tr key={w.id}>
+                    <td>
+                      {w.hostname}:{w.pid} {w.stopping && <span className="badge warn">stopping</span>}
+                    </td>
+                    <td>{w.jobs_held}</td>
+                    <td>{formatRelative(w.heartbeat_at)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
       <section className="card">
         <h2>Providers</h2>
-        <table>
-          <tbody>
-            {s.providers.map((p) => (
-              <tr key={p.id}>
-                <td>{p.name}</td>
-                <td>
-                  <span className={`badge ${tone(p.status)}`}>{p.status}</span>
-                </td>
-                <td className="muted ellipsis">{p.base_url}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div className="table-wrap">
+          <table>
+            <tbody>
+              {s.providers.map((p) => (
+                <tr key={p.id}>
+                  <td>{p.name}</td>
+                  <td>
+                    <span className={`badge ${tone(p.status)}`}>{p.status}</span>
+                  </td>
+                  <td className="muted ellipsis">{p.base_url}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
     </>
   );
