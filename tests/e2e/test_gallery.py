@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import (
     JOB_TIMEOUT,
@@ -251,9 +251,35 @@ def test_use_as_input_then_image_to_video_completes(
     expect(page.get_by_label("Player")).to_be_visible()
     result = get_job(server, token, job_id)["asset_id"]
     assert result and result != image["id"]
-    deadline = time.monotonic() + 5
     with server.api(token) as api:
         lineage = api.get(f"/api/v1/assets/{result}").json()["lineage"]
-        while not lineage["parents"] and time.monotonic() < deadline:
-            lineage = api.get(f"/api/v1/assets/{result}").json()["lineage"]
     assert [p["asset_id"] for p in lineage["parents"]] == [image["id"]]
+
+    # The drawn lineage: the image as parent, joined to this video; each node leads to its asset.
+    graph = page.get_by_role("figure", name="Lineage")
+    this = graph.get_by_role("link", name=f"Asset #{result} (this asset)")
+    parent = graph.get_by_role("link", name=f"Asset #{image['id']}", exact=True)
+    expect(this).to_have_attribute("aria-current", "page")
+    expect(parent).to_be_visible()
+    expect(graph).to_contain_text("parents")
+    edge = graph.locator(f"g.lineage-edge[data-parent='{image['id']}'][data-child='{result}']")
+    expect(edge).to_have_count(1)
+    _left_of(parent, this)
+
+    parent.click()
+    expect(page).to_have_url(re.compile(rf"/gallery/{image['id']}$"))
+    expect(page.get_by_role("heading", name=f"Asset #{image['id']}")).to_be_visible()
+    this = graph.get_by_role("link", name=f"Asset #{image['id']} (this asset)")
+    child = graph.get_by_role("link", name=f"Asset #{result}", exact=True)
+    expect(this).to_have_attribute("aria-current", "page")
+    expect(graph).to_contain_text("children")
+    _left_of(this, child)
+    child.click()
+    expect(page).to_have_url(re.compile(rf"/gallery/{result}$"))
+    expect(page.get_by_label("Player")).to_be_visible()
+
+
+def _left_of(first: Locator, second: Locator) -> None:
+    """Generations run left to right on a wide screen."""
+    a, b = first.bounding_box(), second.bounding_box()
+    assert a and b and a["x"] + a["width"] <= b["x"], (a, b)
