@@ -341,7 +341,12 @@ async def _write_lineage(session: AsyncSession, asset: Asset, job: Job) -> None:
         if not isinstance(role, str):
             continue
         parent_id = item.get("asset_id")
-        if parent_id is None and item.get("url"):
+        if parent_id is None and item.get("job_id") is not None:
+            # The output of a job this one depended on (made before this job was submitted).
+            parent_id = await session.scalar(
+                select(Asset.id).where(Asset.source_job_id == item["job_id"])
+            )
+        elif parent_id is None and item.get("url"):
             # URL inputs became assets at submit time; find the one made from this URL.
             parent_id = await session.scalar(
                 select(Asset.id)
