@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { useBulkCredits } from "src/api/accounts";
 import { ErrorMessage } from "src/common/ErrorMessage";
+import { Loading } from "src/common/Loading";
 import { parseCreditsCsv } from "src/features/accounts/csvCredits";
 
 export function BulkCreditsUpload() {
@@ -33,6 +34,7 @@ export function BulkCreditsUpload() {
         />
       </label>
       <small className="muted">account_id,credit_type,amount</small>
+      {bulk.isPending && <Loading label="Updating credits…" />}
       {bulk.isSuccess && <span className="notice">Updated {bulk.data.length} accounts</span>}
       <ErrorMessage error={parseError ?? bulk.error} />
     </div>

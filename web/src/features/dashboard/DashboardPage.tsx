@@ -5,13 +5,15 @@ import { useJobStats } from "src/api/jobs";
 import { useMe } from "src/api/users";
 import { AssetThumb } from "src/common/AssetThumb";
 import { formatCredits } from "src/common/format";
+import { Loading } from "src/common/Loading";
 import { HealthCard } from "src/features/dashboard/HealthCard";
 
 export default function DashboardPage() {
   const me = useMe();
   const stats = useJobStats().data;
   const accounts = useAccounts().data?.items ?? [];
-  const recent = useAssets({}, 12).data?.pages[0]?.items ?? [];
+  const assets = useAssets({}, 12);
+  const recent = assets.data?.pages[0]?.items ?? [];
   const count = (status: string) => stats?.by_status[status] ?? 0;
   const pools = new Map<string, number>();
   for (const a of accounts) {
@@ -56,8 +58,12 @@ export default function DashboardPage() {
           <h2>Recent assets</h2>
           <Link to="/gallery">All</Link>
         </div>
-        {recent.length === 0 ? (
-          <p className="muted">Nothing generated yet.</p>
+        {assets.isPending ? (
+          <Loading label="Loading recent assets…" />
+        ) : recent.length === 0 ? (
+          <p className="muted">
+            Nothing yet: <Link to="/generate">generate</Link> something or drop files on the <Link to="/gallery">gallery</Link>.
+          </p>
         ) : (
           <div className="thumb-grid small">
             {recent.map((asset) => (

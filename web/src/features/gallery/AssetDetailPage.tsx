@@ -34,7 +34,7 @@ export default function AssetDetailPage() {
               if (window.confirm("Delete this asset?")) remove.mutate(a.id, { onSuccess: () => navigate("/gallery") });
             }}
           >
-            Delete
+            {remove.isPending ? "Deleting…" : "Delete"}
           </button>
         </div>
       </div>
