@@ -56,12 +56,20 @@ def _within_screen(control: Locator) -> None:
 
 
 def _go(page: Page, name: str) -> None:
-    """The main navigation, opening its menu first where the layout folds it away."""
-    link = page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True)
-    if not link.is_visible():
-        page.get_by_role("button", name=re.compile("menu", re.I)).click()
+    """The main navigation: at this width its links fold behind a Menu button."""
+    nav = page.get_by_role("navigation", name="Main")
+    link = nav.get_by_role("link", name=name, exact=True)
+    menu = nav.get_by_role("button", name="Menu")
+    expect(link).to_be_hidden()
+    _within_screen(menu)
+    menu.tap()
+    expect(menu).to_have_attribute("aria-expanded", "true")
     _within_screen(link)
+    _no_sideways_scroll(page)
     link.tap()
+    # Following a link folds the menu again, out of the page's way.
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(link).to_be_hidden()
 
 
 def test_generate_jobs_and_gallery_at_phone_width(
