@@ -15,14 +15,17 @@ the caller rolls back when the account turned out full.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
     FromClause,
+    String,
     Table,
     and_,
+    bindparam,
     case,
     exists,
     func,
@@ -38,6 +41,7 @@ from pixsim7.accounts.models import (
     ProviderCredit,
     SelectionStrategy,
 )
+from pixsim7.db import UTCDateTime
 from pixsim7.jobs.models import (
     Job,
     JobCost,
@@ -51,6 +55,12 @@ from pixsim7.users.models import User
 
 _IN_FLIGHT = [s.value for s in IN_FLIGHT]
 _JOBS = cast(Table, Job.__table__)
+# The claim statement is built once per dialect and strategy set, with these parameters:
+# building it (some twenty table aliases) cost more than running it.
+_NOW = bindparam("claim_now", type_=UTCDateTime())
+_DAY_START = bindparam("claim_day_start", type_=UTCDateTime())
+_LEASE_UNTIL = bindparam("claim_lease_until", type_=UTCDateTime())
+_WORKER = bindparam("claim_worker", type_=String())
 
 
 @dataclass(frozen=True)
@@ -79,14 +89,14 @@ def _in_flight(column: str, value: ColumnElement[Any]) -> ColumnElement[int]:
     )
 
 
-def account_usable(a: FromClause, now: dt.datetime) -> ColumnElement[bool]:
+def account_usable(a: FromClause, now: ColumnElement[Any]) -> ColumnElement[bool]:
     """The account itself can take one more job now: status, cooldown, slots, daily cap."""
     sub = ProviderSubmission.__table__.alias("sub_today")
     busy = _in_flight("account_id", a.c.id)
     used_today = (
         select(func.count())
         .select_from(sub)
-        .where(sub.c.account_id == a.c.id, sub.c.started_at >= start_of_day(now))
+        .where(sub.c.account_id == a.c.id, sub.c.started_at >= _DAY_START)
         .correlate_except(sub)
         .scalar_subquery()
     )
@@ -137,7 +147,7 @@ def account_fits_job(a: FromClause, job: FromClause) -> ColumnElement[bool]:
     )
 
 
-def job_ready(job: FromClause, now: dt.datetime) -> ColumnElement[bool]:
+def job_ready(job: FromClause, now: ColumnElement[Any]) -> ColumnElement[bool]:
     """Pending, due, dependencies completed, owner's queue not paused, owner below their
     concurrent job limit."""
     dep = JobDependency.__table__.alias("dep")
@@ -195,17 +205,8 @@ def _strategy_order(
     return order
 
 
-async def claim_next(
-    session: AsyncSession,
-    *,
-    worker_id: str,
-    now: dt.datetime,
-    lease_until: dt.datetime,
-    strategies: dict[str, SelectionStrategy],
-) -> Claimed | None:
-    """Take the best ready job (priority, then age) that some account can serve, with that
-    account, in one statement. The caller commits (after writing the submission row)."""
-    pg = _postgres(session)
+@functools.cache
+def _claim_statement(pg: bool, strategies: frozenset[tuple[str, SelectionStrategy]]) -> Any:
     jobs = _JOBS
     cand = jobs.alias("cand")
     acc = ProviderAccount.__table__.alias("acc")
@@ -221,41 +222,60 @@ async def claim_next(
             acc.c.is_builtin,
             acc.c.credit_pool,
         )
-        .where(account_usable(acc, now))
+        .where(account_usable(acc, _NOW))
         .cte("free")
         .prefix_with("MATERIALIZED")
     )
 
     job_id = (
         select(cand.c.id)
-        .where(job_ready(cand, now), exists().where(account_fits_job(free, cand)))
+        .where(job_ready(cand, _NOW), exists().where(account_fits_job(free, cand)))
         .order_by(cand.c.priority.desc(), cand.c.id.asc())
         .limit(1)
     )
     account_id = (
         select(pick.c.id)
-        .where(account_fits_job(pick, jobs), account_usable(pick, now))
-        .order_by(*_strategy_order(pick, strategies))
+        .where(account_fits_job(pick, jobs), account_usable(pick, _NOW))
+        .order_by(*_strategy_order(pick, dict(strategies)))
         .limit(1)
     )
     if pg:
         job_id = job_id.with_for_update(skip_locked=True, of=cand)
         account_id = account_id.with_for_update(skip_locked=True, of=pick)
-    stmt = (
+    return (
         update(jobs)
         .where(jobs.c.id == job_id.scalar_subquery())
         .values(
             status=JobStatus.SUBMITTING.value,
             account_id=account_id.scalar_subquery(),
-            lease_owner=worker_id,
-            lease_until=lease_until,
-            started_at=func.coalesce(jobs.c.started_at, now),
+            lease_owner=_WORKER,
+            lease_until=_LEASE_UNTIL,
+            started_at=func.coalesce(jobs.c.started_at, _NOW),
             wait_reason=None,
-            updated_at=now,
+            updated_at=_NOW,
         )
         .returning(jobs.c.id, jobs.c.account_id)
     )
-    row = (await session.execute(stmt)).first()
+
+
+async def claim_next(
+    session: AsyncSession,
+    *,
+    worker_id: str,
+    now: dt.datetime,
+    lease_until: dt.datetime,
+    strategies: dict[str, SelectionStrategy],
+) -> Claimed | None:
+    """Take the best ready job (priority, then age) that some account can serve, with that
+    account, in one statement. The caller commits (after writing the submission row)."""
+    stmt = _claim_statement(_postgres(session), frozenset(strategies.items()))
+    params = {
+        "claim_now": now,
+        "claim_day_start": start_of_day(now),
+        "claim_lease_until": lease_until,
+        "claim_worker": worker_id,
+    }
+    row = (await session.execute(stmt, params)).first()
     if row is None:
         return None
     if row.account_id is None or not await _still_fits(session, row.account_id, now):
