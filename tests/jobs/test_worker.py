@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import datetime as dt
 
 import httpx
@@ -13,6 +14,8 @@ from pixsim7 import clock
 from pixsim7.jobs.models import Job
 from pixsim7.jobs.states import JobStatus
 from pixsim7.jobs.worker import JobWorker
+from pixsim7.providers.base import OperationType
+from pixsim7.providers.comfyui import templates
 from pixsim7.providers.fakekit import FakeServer
 from tests.jobs.conftest import pixverse_job, text_job, wait_for
 
@@ -132,3 +135,79 @@ async def test_a_dependent_created_as_its_parent_fails_is_failed_too(
     assert done["status"] == "failed"
     assert done["error_class"] == "dependency"
     assert f"job {parent['id']}" in done["error_message"]
+
+
+async def test_comfyui_job_runs_the_owners_registered_workflow(
+    client: httpx.AsyncClient, users, worker: JobWorker
+) -> None:
+    """The scheduler hands the owner's template to the adapter; another user's jobs keep
+    the shipped one."""
+    from pixsim7.providers.comfyui.fake import create_app
+
+    alice, bob = await users.create(), await users.create()
+    workflow = copy.deepcopy(templates.shipped_template(OperationType.TEXT_TO_VIDEO))
+    workflow["5"]["inputs"]["text"] = "alice style, {{prompt}}"
+    r = await client.put(
+        "/api/v1/providers/comfyui/templates/text_to_video",
+        json={"name": "mine", "workflow": workflow},
+        headers=alice,
+    )
+    assert r.status_code == 200, r.text
+    async with FakeServer(create_app(run_seconds=0.2)) as comfy:
+        for h in (alice, bob):
+            r = await client.post(
+                "/api/v1/accounts",
+                json={"provider_id": "comfyui", "base_url": comfy.url, "nickname": "home"},
+                headers=h,
+            )
+            assert r.status_code == 201, r.text
+        job = {
+            "provider_id": "comfyui",
+            "operation_type": "text_to_video",
+            "params": {"prompt": "a heron", "width": 160, "height": 96, "frames": 8, "fps": 8},
+        }
+        ids = []
+        for h in (alice, bob):
+            r = await client.post("/api/v1/jobs", json=job, headers=h)
+            assert r.status_code == 201, r.text
+            ids.append((h, r.json()["id"]))
+        for h, job_id in ids:
+            done = await wait_for(client, h, job_id)
+            assert done["status"] == "completed", done
+        texts = sorted(
+            req.json["prompt"]["5"]["inputs"]["text"] for req in comfy.state.log.all("/prompt")
+        )
+    shipped = templates.shipped_template(OperationType.TEXT_TO_VIDEO)["5"]["inputs"]["text"]
+    assert texts == sorted(["alice style, a heron", shipped.replace("{{prompt}}", "a heron")])
+
+
+async def test_cancel_on_an_api_without_cancel_says_the_job_runs_on(
+    client: httpx.AsyncClient, users, worker: JobWorker, pixverse: FakeServer
+) -> None:
+    h = await users.create()
+    async with httpx.AsyncClient() as fake:
+        await fake.post(f"{pixverse.url}/_fake/control", json={"job_seconds": 30})
+        await fake.post(
+            f"{pixverse.url}/_fake/control",
+            json={"key": "platform-key", "credits": {"openapi": 100}},
+        )
+    r = await client.post(
+        "/api/v1/accounts",
+        json={"provider_id": "pixverse", "api_key": "platform-key", "base_url": pixverse.url},
+        headers=h,
+    )
+    account = int(r.json()["id"])
+    await client.post(
+        f"/api/v1/accounts/{account}/credits",
+        json={"credit_type": "openapi", "amount": 100},
+        headers=h,
+    )
+    job = (await client.post("/api/v1/jobs", json=pixverse_job("slow"), headers=h)).json()
+    await wait_for(client, h, job["id"], lambda j: j["status"] == "processing")
+    pixverse.state.log.clear()
+    r = await client.post(f"/api/v1/jobs/{job['id']}/cancel", headers=h)
+    assert r.status_code == 200 and r.json()["status"] == "cancelled", r.text
+    detail = (await client.get(f"/api/v1/jobs/{job['id']}", headers=h)).json()
+    [warning] = [e for e in detail["history"] if e["event"] == "not cancelled at the provider"]
+    assert "runs to its end" in warning["warning"]
+    assert not [q for q in pixverse.state.log.all() if "cancel" in q.path or q.method == "DELETE"]

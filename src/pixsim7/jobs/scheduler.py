@@ -38,6 +38,7 @@ from pixsim7.providers.base import (
     ProviderError,
     SubmitRequest,
 )
+from pixsim7.providers.comfyui import service as comfyui_service
 
 log = get_logger(__name__)
 
@@ -116,7 +117,18 @@ async def _request(
         params=job.params,
         inputs=await handover.prepare_inputs(rt, job, provider, ctx),
         idempotency_key=sub.idempotency_key,
+        extra=await _extra(rt, job),
     )
+
+
+async def _extra(rt: Runtime, job: Job) -> dict[str, Any]:
+    """What the owner registered for this provider: a ComfyUI workflow of their own for this
+    operation replaces the shipped template."""
+    if job.provider_id != "comfyui":
+        return {}
+    async with rt.db.sessionmaker() as session:
+        row = await comfyui_service.get_for(session, job.owner_id, job.operation_type)
+        return {"workflow": row.workflow} if row is not None else {}
 
 
 async def submit(rt: Runtime, attempt: Attempt) -> None:

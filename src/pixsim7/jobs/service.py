@@ -372,6 +372,20 @@ async def cancel(
         )
         job.reserved_credits = 0.0
     note(job, "cancelled", was=was)
+    provider = registry.get(job.provider_id)
+    account = await session.get(ProviderAccount, account_id) if account_id else None
+    if (
+        was == JobStatus.PROCESSING
+        and provider is not None
+        and account is not None
+        and not provider.can_cancel(accounts_service.context(account, settings))
+    ):
+        note(
+            job,
+            "not cancelled at the provider",
+            warning=f"{provider.info.name} offers no cancel on this account's API: the "
+            "job runs to its end there and may be charged",
+        )
     changed = await fail_dependents(session, job)
     await session.commit()
     for item in (job, *changed):
@@ -389,8 +403,6 @@ async def _cancel_at_provider(
     account_id: int,
     provider_job_id: str,
 ) -> None:
-    from pixsim7.accounts.models import ProviderAccount
-
     provider = registry.get(job.provider_id)
     account = await session.get(ProviderAccount, account_id)
     if provider is None or account is None:
