@@ -6,6 +6,7 @@ never call page.reload() and check each outcome against the API as well.
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -20,6 +21,7 @@ from tests.e2e.conftest import (
     get_job,
     go,
     sign_in,
+    wait_job,
 )
 
 pytestmark = pytest.mark.browser
@@ -119,3 +121,30 @@ def test_retry_a_failed_job_live(page: Page, server: Server, user_email: str, to
     )
     expect(submissions).to_have_count(2)
     expect(submissions.first).to_contain_text("400017")
+
+
+def test_a_filtered_list_follows_its_jobs_live(
+    page: Page, server: Server, user_email: str, token: str
+) -> None:
+    sign_in(page, user_email)
+    go(page, "Jobs")
+    page.get_by_role("button", name="Pause queue").click()
+    expect(page.get_by_role("button", name="Resume queue")).to_be_visible()
+    page.get_by_label("Status").select_option("pending")
+    expect(page).to_have_url(re.compile(r"/jobs\?status=pending$"))
+
+    job_id = create_job(
+        server,
+        token,
+        provider_id="local",
+        operation_type="text_to_video",
+        params={"prompt": "filtered", **LOCAL_SMALL},
+    )["id"]
+    # It arrives in the pending list while it waits...
+    expect(_row(page, job_id)).to_contain_text("queue paused")
+    page.get_by_role("button", name="Resume queue").click()
+    # ...and leaves it once it runs, without a reload.
+    expect(_row(page, job_id)).to_have_count(0, timeout=JOB_TIMEOUT)
+    wait_job(server, token, job_id, "completed")
+    page.get_by_label("Status").select_option("completed")
+    expect(_row(page, job_id).locator(".badge.status-completed")).to_be_visible()

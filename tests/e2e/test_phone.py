@@ -9,7 +9,15 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.e2e.conftest import LOCAL_SMALL, Server, png_bytes, sign_in, upload
+from tests.e2e.conftest import (
+    LOCAL_SMALL,
+    Server,
+    create_job,
+    png_bytes,
+    sign_in,
+    upload,
+    wait_job,
+)
 
 pytestmark = pytest.mark.browser
 WIDTH, HEIGHT = 390, 844
@@ -124,3 +132,36 @@ def test_generate_jobs_and_gallery_at_phone_width(
     page.get_by_label("Media type").select_option("video")
     expect(page.locator(".thumb-grid img")).to_have_count(0)
     _no_sideways_scroll(page)
+
+
+def test_lineage_stands_upright_at_phone_width(
+    phone: Page, server: Server, user_email: str, token: str
+) -> None:
+    page = phone
+    image = upload(server, token, "parent.png", png_bytes((200, 40, 160)))["id"]
+    job = create_job(
+        server,
+        token,
+        provider_id="local",
+        operation_type="image_to_video",
+        params=LOCAL_SMALL,
+        inputs=[{"role": "source_image", "asset_id": image}],
+    )
+    result = wait_job(server, token, job["id"], "completed")["asset_id"]
+    sign_in(page, user_email)
+    page.goto(f"/gallery/{result}")
+
+    graph = page.get_by_role("figure", name="Lineage")
+    this = graph.get_by_role("link", name=f"Asset #{result} (this asset)")
+    parent = graph.get_by_role("link", name=f"Asset #{image}", exact=True)
+    expect(this).to_be_visible()
+    parent.scroll_into_view_if_needed()
+    above, below = parent.bounding_box(), this.bounding_box()
+    # Generations stack top to bottom here, so the graph fits the width.
+    assert above and below and above["y"] + above["height"] <= below["y"], (above, below)
+    _within_screen(parent)
+    _within_screen(this)
+    _no_sideways_scroll(page)
+    parent.tap()
+    expect(page).to_have_url(re.compile(rf"/gallery/{image}$"))
+    expect(graph.get_by_role("link", name=f"Asset #{image} (this asset)")).to_be_visible()
