@@ -63,6 +63,7 @@ export function GalleryFilters() {
       <input
         key={`tag-${filters.tag ?? ""}`}
         aria-label="Tag"
+        className="tag-filter"
         placeholder="Tag"
         defaultValue={filters.tag ?? ""}
         onBlur={(e) => set("tag", e.target.value)}

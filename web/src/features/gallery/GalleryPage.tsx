@@ -22,13 +22,14 @@ export default function GalleryPage() {
   const items = assets.data?.pages.flatMap((p) => p.items) ?? [];
   const total = assets.data?.pages[0]?.total;
   return (
-    <UploadDropZone>
-      <div className="spread">
+    <UploadDropZone
+      heading={
         <h1>
           Gallery {total !== undefined && <small className="muted">{total} assets</small>}
         </h1>
-        <GalleryFilters />
-      </div>
+      }
+    >
+      <GalleryFilters />
       {assets.isPending && <Loading label="Loading the gallery…" />}
       <ErrorMessage error={assets.error} />
       {assets.isSuccess && items.length === 0 && hasFilters(filters) && (
