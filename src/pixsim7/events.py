@@ -107,8 +107,19 @@ class RedisEventBus(EventBus):
 
     async def start(self) -> None:
         import redis.asyncio as redis
+        from redis.asyncio.retry import Retry
+        from redis.backoff import NoBackoff
+        from redis.exceptions import ConnectionError as RedisConnectionError
 
-        self._redis = redis.from_url(self._url, socket_connect_timeout=2, socket_timeout=None)
+        # After a Redis restart every idle pooled connection is dead; without one retry
+        # (on a fresh connection) the first publish through each of them is lost.
+        self._redis = redis.from_url(
+            self._url,
+            socket_connect_timeout=2,
+            socket_timeout=None,
+            retry=Retry(NoBackoff(), 1),
+            retry_on_error=[RedisConnectionError],
+        )
         self._listener = asyncio.create_task(self._listen(), name="events-redis-listener")
 
     async def stop(self) -> None:
