@@ -22,14 +22,15 @@ from tests.e2e.conftest import (
 pytestmark = pytest.mark.browser
 WIDTH, HEIGHT = 390, 844
 
-# What sticks out past the right edge, to say why a page overflows.
-OVERFLOW = """() => {
-  const width = innerWidth;
+# What sticks out past the phone's width, to say why a page overflows. With a mobile
+# viewport an overflowing page widens the layout viewport itself (innerWidth grows to fit
+# it, as phones zoom out), so the width to compare with is the device's, given as `width`.
+OVERFLOW = """width => {
   const wide = [...document.querySelectorAll('body *')]
     .filter(e => e.getBoundingClientRect().right > width + 0.5)
     .map(e => `${e.tagName.toLowerCase()}.${e.className} right=${e.getBoundingClientRect().right}`);
   const scrollWidth = document.scrollingElement.scrollWidth;
-  return {scrollWidth, innerWidth: width, wide: wide.slice(0, 8)};
+  return {scrollWidth, innerWidth, wide: wide.slice(0, 8)};
 }"""
 
 
@@ -51,8 +52,8 @@ def phone(browser: Browser, server: Server, request: pytest.FixtureRequest) -> I
 
 def _no_sideways_scroll(page: Page) -> None:
     page.wait_for_load_state("networkidle")
-    state = page.evaluate(OVERFLOW)
-    assert state["scrollWidth"] <= state["innerWidth"], state
+    state = page.evaluate(OVERFLOW, WIDTH)
+    assert state["innerWidth"] == WIDTH and state["scrollWidth"] <= WIDTH, state
 
 
 def _within_screen(control: Locator) -> None:
