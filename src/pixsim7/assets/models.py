@@ -64,6 +64,8 @@ class Asset(IdMixin, TimestampMixin, Base):
         Index("ix_assets_owner_provider", "owner_id", "provider_id", "media_type", "id"),
         Index("ix_assets_owner_workspace", "owner_id", "workspace_id", "id"),
         Index("ix_assets_owner_sha", "owner_id", "sha256"),
+        # Storage in use (quota check on every upload, /users/me): summed from the index alone.
+        Index("ix_assets_owner_size", "owner_id", "file_size_bytes"),
         Index("ix_assets_sha_access", "sha256", "last_accessed_at"),
     )
 
