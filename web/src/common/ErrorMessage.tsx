@@ -8,7 +8,7 @@ export function ErrorMessage({ error }: { error: unknown }) {
   return (
     <p className="error" role="alert">
       {message}
-      {hasFields && " — see the fields below."}
+      {hasFields && " — see the marked fields."}
     </p>
   );
 }
