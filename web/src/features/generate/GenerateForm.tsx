@@ -24,9 +24,10 @@ interface Props {
   providerId: string;
   operation: Operation;
   seed?: Asset;
-  /** How long the form waits for typing to stop before pricing it (ms). */
-  estimateDelay?: number;
 }
+
+/** How long the form waits for typing to stop before pricing it (ms). */
+const ESTIMATE_DELAY = 400;
 
 const fieldsOf = (error: unknown) => (error instanceof ApiError ? error.fields : {});
 
@@ -39,7 +40,7 @@ function startingInputs(operation: Operation, seed?: Asset): Inputs {
  * One operation's form, priced live: the estimate is asked for as the form changes and its
  * field errors show by the fields the user has touched (all of them once Generate is pressed).
  */
-export function GenerateForm({ providerId, operation, seed, estimateDelay = 400 }: Props) {
+export function GenerateForm({ providerId, operation, seed }: Props) {
   const [values, setValues] = useState<FormValues>(() => initialValues(operation));
   const [inputs, setInputs] = useState<Inputs>(() => startingInputs(operation, seed));
   const [count, setCount] = useState(1);
@@ -50,7 +51,7 @@ export function GenerateForm({ providerId, operation, seed, estimateDelay = 400 
 
   const request = toRequest({ providerId, operation, values, inputs, priority });
   const body = JSON.stringify(request);
-  const priced = useDebounced(body, estimateDelay);
+  const priced = useDebounced(body, ESTIMATE_DELAY);
   const estimate = useJobEstimate(priced);
   const live = placeErrors(estimate.data?.invalid?.fields ?? {}, operation, inputs);
   // A failed submit speaks for the request it sent; after an edit only the estimate does.
