@@ -11,13 +11,14 @@ from fastapi import FastAPI
 from sqlalchemy import update
 
 from pixsim7 import clock
+from pixsim7.assets import pipeline
 from pixsim7.jobs.models import Job
 from pixsim7.jobs.states import JobStatus
 from pixsim7.jobs.worker import JobWorker
 from pixsim7.providers.base import OperationType
 from pixsim7.providers.comfyui import templates
 from pixsim7.providers.fakekit import FakeServer
-from tests.jobs.conftest import pixverse_job, text_job, wait_for
+from tests.jobs.conftest import add_account, pixverse_job, text_job, wait_for
 
 
 async def test_local_job_completes_with_its_history(
@@ -211,3 +212,38 @@ async def test_cancel_on_an_api_without_cancel_says_the_job_runs_on(
     [warning] = [e for e in detail["history"] if e["event"] == "not cancelled at the provider"]
     assert "runs to its end" in warning["warning"]
     assert not [q for q in pixverse.state.log.all() if "cancel" in q.path or q.method == "DELETE"]
+
+
+async def test_an_output_that_cannot_be_downloaded_yet_is_fetched_again_not_regenerated(
+    client: httpx.AsyncClient, users, worker: JobWorker, pixverse: FakeServer
+) -> None:
+    """The generation is done and paid for: a failed download is retried as a download."""
+    h = await users.create()
+    await add_account(client, h, pixverse, "dl-token")
+    # One pipeline ingest makes DOWNLOAD_ATTEMPTS tries: fail a whole ingest and a bit.
+    fails = pipeline.DOWNLOAD_ATTEMPTS + 1
+    async with httpx.AsyncClient() as fake:
+        r = await fake.post(f"{pixverse.url}/_fake/control", json={"file_failures": fails})
+        assert r.json()["file_failures"] == fails
+    job = (await client.post("/api/v1/jobs", json=pixverse_job("flaky store"), headers=h)).json()
+    done = await wait_for(client, h, job["id"])
+    assert done["status"] == "completed" and done["asset_id"], done
+    assert len(done["submissions"]) == 1  # never submitted (and charged) again
+    retries = [e for e in done["history"] if e["event"] == "output retry"]
+    assert retries and "503" in retries[0]["message"]
+    assert len(pixverse.state.log.all("/creative_platform/video/t2v", "POST")) == 1
+
+
+async def test_an_output_that_can_never_be_downloaded_fails_without_regenerating(
+    client: httpx.AsyncClient, users, worker: JobWorker, pixverse: FakeServer
+) -> None:
+    h = await users.create()
+    await add_account(client, h, pixverse, "dl-token-2")
+    async with httpx.AsyncClient() as fake:
+        await fake.post(f"{pixverse.url}/_fake/control", json={"file_failures": 10_000})
+    job = (await client.post("/api/v1/jobs", json=pixverse_job("gone"), headers=h)).json()
+    done = await wait_for(client, h, job["id"], within=60)
+    assert done["status"] == "failed" and done["asset_id"] is None, done
+    assert done["error_message"].startswith("output not stored")
+    assert len(done["submissions"]) == 1
+    assert len(pixverse.state.log.all("/creative_platform/video/t2v", "POST")) == 1

@@ -130,9 +130,11 @@ async def failed(
     expect: JobStatus,
     policy: RetryPolicy,
     retry_after: float | None = None,
+    final: bool = False,
 ) -> list[Job]:
     """Apply the error class to the job and its account; returns every job changed
-    (dependents that fail with it included). Empty when the job changed meanwhile."""
+    (dependents that fail with it included). Empty when the job changed meanwhile.
+    `final`: fail whatever the class (nothing left that a new attempt could fix)."""
     now = clock.now()
     message = message[:MAX_MESSAGE]
     account_id = job.account_id
@@ -148,8 +150,8 @@ async def failed(
         "error_message": message,
         "updated_at": now,
     }
-    final = error_class in (ErrorClass.INPUT_MODERATION, ErrorClass.INVALID)
-    if error_class in (ErrorClass.TRANSIENT, ErrorClass.OUTPUT_MODERATION):
+    final = final or error_class in (ErrorClass.INPUT_MODERATION, ErrorClass.INVALID)
+    if not final and error_class in (ErrorClass.TRANSIENT, ErrorClass.OUTPUT_MODERATION):
         retries += 1
         final = retries > policy.budget
         values["retries"] = retries
@@ -194,6 +196,45 @@ async def failed(
     else:
         job.wait_reason = _why_requeued(error_class, account_id, job.run_after)
     return changed
+
+
+async def output_not_stored(
+    session: AsyncSession,
+    job: Job,
+    error_class: ErrorClass,
+    message: str,
+    *,
+    policy: RetryPolicy,
+) -> list[Job]:
+    """The provider made the output but it could not be taken in. The generation is done
+    and paid for, so it is never submitted again: a transient failure (network, the
+    provider's storage) is retried as a download at the next checks, within the retry
+    budget; anything else, or an exhausted budget, fails the job."""
+    tries = sum(1 for e in job.history or [] if e.get("event") == "output retry") + 1
+    if error_class is ErrorClass.TRANSIENT and tries <= policy.budget:
+        now = clock.now()
+        result = await session.execute(
+            _in_flight(job.id, JobStatus.PROCESSING).values(
+                lease_owner=None,
+                lease_until=None,
+                next_check_at=now + policy.delay(tries),
+                updated_at=now,
+            )
+        )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            return []
+        await session.refresh(job)
+        service.note(job, "output retry", attempt=tries, message=message[:MAX_MESSAGE])
+        return [job]
+    return await failed(
+        session,
+        job,
+        error_class,
+        f"output not stored: {message}",
+        expect=JobStatus.PROCESSING,
+        policy=policy,
+        final=True,
+    )
 
 
 def _why_requeued(cls: ErrorClass, account_id: int | None, run_after: dt.datetime | None) -> str:

@@ -247,14 +247,10 @@ class Poller:
             )
         if isinstance(output, BaseException):  # the output could not be taken in
             provider = rt.provider(job.provider_id)
-            changed = await outcomes.failed(
-                session,
-                job,
-                provider.classify(output),
-                f"output not stored: {output}",
-                expect=JobStatus.PROCESSING,
-                policy=rt.config.retry,
+            changed = await outcomes.output_not_stored(
+                session, job, provider.classify(output), str(output), policy=rt.config.retry
             )
+            await rt.emit(changed[1:])
             return bool(changed)
         if result.status is ProviderStatus.CANCELLED:
             changed = await outcomes.failed(

@@ -21,9 +21,10 @@ Control endpoints:
     POST   /_fake/control   JSON, every field optional:
            {"key": "k", "credits": {"web": 100}, "limit": 2, "job_seconds": 0,
             "revoked": true, "errors": [{"code": "500044", "on": "create"}]}
-           Without "key", "job_seconds" sets the server default. "errors" queues errors for
-           the key's next calls of kind "on" (create, poll, balance, upload, cancel, any; the
-           fake decides which kind each route is).
+           Without "key", "job_seconds" sets the server default and "file_failures": n
+           makes the next n file downloads answer 503 (an output store's hiccup).
+           "errors" queues errors for the key's next calls of kind "on" (create, poll,
+           balance, upload, cancel, any; the fake decides which kind each route is).
     GET    /_fake/state?key=k   credits, running, max_running, limit, job count
     GET    /_fake/requests      the request log (provider routes only); DELETE clears it
     GET    /_fake/files/<name>  outputs (`video_name`, `image_name`) and uploads
@@ -253,6 +254,7 @@ class FakeState:
         self.default_credits = dict(default_credits or {})
         self.default_limit = default_limit
         self.auto_accounts = auto_accounts  # unknown keys spring into being with defaults
+        self.file_failures = 0  # the next n file downloads answer 503
         self.log = RequestLog()
         self.files = FakeFiles()
         self.accounts: dict[str, FakeAccount] = {}
@@ -468,7 +470,11 @@ def install(app: FastAPI, state: FakeState) -> None:
         if key is None:
             if "job_seconds" in body:
                 state.job_seconds = float(body["job_seconds"])
-            return JSONResponse({"job_seconds": state.job_seconds})
+            if "file_failures" in body:
+                state.file_failures = int(body["file_failures"])
+            return JSONResponse(
+                {"job_seconds": state.job_seconds, "file_failures": state.file_failures}
+            )
         try:
             state.configure(key, **body)
         except (TypeError, ValueError) as exc:
@@ -490,6 +496,9 @@ def install(app: FastAPI, state: FakeState) -> None:
 
     @app.get("/_fake/files/{name:path}", include_in_schema=False)
     async def files(name: str) -> FileResponse:
+        if state.file_failures > 0:
+            state.file_failures -= 1
+            raise HTTPException(503, "storage unavailable")
         path = await asyncio.to_thread(_file_for, state, name)
         return FileResponse(path)  # sets Content-Type from the suffix, and Content-Length
 
