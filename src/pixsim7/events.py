@@ -93,6 +93,15 @@ class EventBus:
     async def healthy(self) -> bool:
         return True
 
+    @property
+    def subscriber_count(self) -> int:
+        """Local subscribers: open event streams and this process's workers."""
+        return len(self._subscribers)
+
+    async def listener_count(self) -> int | None:
+        """Processes listening on the shared channel; None when there is none (in-process)."""
+        return None
+
 
 class RedisEventBus(EventBus):
     """Publishes to a Redis channel; a listener delivers what any process published."""
@@ -144,6 +153,13 @@ class RedisEventBus(EventBus):
             return bool(await self._redis.ping())
         except Exception:
             return False
+
+    async def listener_count(self) -> int | None:
+        try:
+            counts = await self._redis.pubsub_numsub(self._channel)
+        except Exception:
+            return None
+        return int(counts[0][1]) if counts else 0
 
     async def _listen(self) -> None:
         delay = 0.2

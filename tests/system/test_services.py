@@ -1,28 +1,118 @@
-"""GET /services: live workers with what they hold, database, Redis, providers."""
+"""GET /services: live workers with what they hold, the database, Redis and providers."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
 import httpx
+import pytest
 
+from pixsim7.config import Settings
 from pixsim7.jobs.worker import JobWorker
+from pixsim7.migrate import current
+from pixsim7.providers.fakekit import FakeServer
+from tests.jobs.conftest import add_account, pixverse_job, wait_for
+from tests.jobs.test_crash import SlowCreates
 
 
-async def test_services_show_the_worker_and_reachability(
-    client: httpx.AsyncClient, users, worker: JobWorker
-) -> None:
-    h = await users.create()
-    admin = await users.create(admin=True)
+@pytest.fixture
+async def pixverse() -> AsyncIterator[FakeServer]:
+    """Creates take a few seconds: a job stays in `submitting`, its lease held by the
+    worker. (Between polls a processing job is held by no worker: any may poll it.)"""
+    from pixsim7.providers.pixverse.fake import create_app
+
+    async with FakeServer(SlowCreates(create_app(job_seconds=0.1, limit=None), 4.0)) as server:
+        yield server
+
+
+@pytest.fixture
+def settings(settings: Settings, pixverse: FakeServer) -> Settings:
+    settings.pixverse_base_url = pixverse.url
+    return settings
+
+
+async def _services(client: httpx.AsyncClient, h: dict[str, str]) -> dict[str, Any]:
     r = await client.get("/api/v1/services", headers=h)
     assert r.status_code == 200, r.text
-    body = r.json()
-    assert body["database"] == "ok"
-    assert [w["id"] for w in body["workers"]] == [worker.rt.worker_id]
-    assert body["workers"][0]["job_ids"] is None  # only admins see job ids
-    local = next(p for p in body["providers"] if p["id"] == "local")
-    assert local["status"] == "ok"
-    # The default Pixverse URL points at the internet, which the test machine cannot reach
-    # (or can): either way it is reported, never an error of the endpoint.
-    assert all(p["status"] for p in body["providers"])
-    r = await client.get("/api/v1/services", headers=admin)
-    assert r.json()["workers"][0]["job_ids"] == []
+    return dict(r.json())
+
+
+def _provider(body: dict[str, Any], provider_id: str) -> dict[str, Any]:
+    return dict(next(p for p in body["providers"] if p["id"] == provider_id))
+
+
+async def test_services_say_what_each_part_holds(
+    client: httpx.AsyncClient,
+    users,
+    settings: Settings,
+    pixverse: FakeServer,
+    worker: JobWorker,
+) -> None:
+    h, other = await users.create(), await users.create()
+    admin = await users.create(admin=True)
+    await add_account(client, h, pixverse, "services-tok")
+    r = await client.post("/api/v1/jobs", json=pixverse_job("held"), headers=h)
+    assert r.status_code == 201, r.text
+    job_id = r.json()["id"]
+    for _ in range(200):
+        mine = await _services(client, h)
+        if mine["workers"] and mine["workers"][0]["job_ids"] == [job_id]:
+            break
+        await asyncio.sleep(0.05)
+    theirs, root = await _services(client, other), await _services(client, admin)
+
+    # Workers: who, where, since when; what they hold, ids shown to the jobs' owner only.
+    [w] = mine["workers"]
+    assert w["id"] == worker.rt.worker_id and w["job_ids"] == [job_id], w
+    assert w["pid"] > 0 and w["hostname"] and w["started_at"] <= w["heartbeat_at"]
+    assert w["jobs_held"] == 1 and not w["stopping"]
+    assert theirs["workers"][0]["jobs_held"] == 1 and theirs["workers"][0]["job_ids"] == []
+    assert root["workers"][0]["job_ids"] == [job_id]
+
+    # Database: dialect, the migration applied (the newest), jobs by status.
+    assert mine["database"] == "ok"
+    assert mine["database_dialect"] == ("sqlite" if settings.is_sqlite else "postgresql")
+    applied = await current(settings.effective_database_url)
+    assert applied and mine["database_revision"] == applied == mine["database_head"]
+    assert mine["jobs_by_status"] == {"submitting": 1}
+    assert theirs["jobs_by_status"] == {}
+    assert root["jobs_by_status"] == {"submitting": 1}
+
+    # Redis: reachable with a latency and this process listening, or not configured.
+    assert mine["event_subscribers"] >= 1  # (the worker listens for wake-ups)
+    if settings.redis_url:
+        assert mine["redis"] == "ok"
+        assert 0 < mine["redis_latency_ms"] < 1000
+        assert mine["event_listeners"] == 1  # this test's API process, whose worker shares it
+    else:
+        assert mine["redis"] == "disabled"
+        assert mine["redis_latency_ms"] is None and mine["event_listeners"] is None
+
+    # Providers: reachability, the accounts the caller may use, jobs in flight.
+    px = _provider(mine, "pixverse")
+    assert px["status"] == "ok" and px["base_url"] == pixverse.url
+    assert (px["accounts"], px["accounts_active"], px["in_flight"]) == (1, 1, 1)
+    px_theirs = _provider(theirs, "pixverse")
+    assert (px_theirs["accounts"], px_theirs["in_flight"]) == (0, 0)
+    local = _provider(mine, "local")
+    assert local["status"] == "ok" and local["accounts"] == 1  # the shared built-in renderer
+    assert _provider(theirs, "local")["accounts"] == 1
+
+    assert (await wait_for(client, h, job_id))["status"] == "completed"
+    after = await _services(client, h)
+    assert after["jobs_by_status"] == {"completed": 1}
+    assert after["workers"][0]["job_ids"] == [] and after["workers"][0]["jobs_held"] == 0
+    assert _provider(after, "pixverse")["in_flight"] == 0
     assert (await client.get("/api/v1/services")).status_code == 401
+
+
+async def test_an_unreachable_provider_is_reported_not_an_error(
+    client: httpx.AsyncClient, users, settings: Settings
+) -> None:
+    settings.runway_base_url = "http://127.0.0.1:9"  # discard port: nothing listens
+    body = await _services(client, await users.create())
+    runway = _provider(body, "runway")
+    assert runway["status"].startswith("unreachable"), runway
+    assert body["workers"] == []  # no worker runs in this test

@@ -1,29 +1,46 @@
-"""GET /services: live workers and the jobs they hold, database, Redis, providers reachable."""
+"""GET /services: what each part of the system holds right now.
+
+Workers (who they are, their heartbeat, the jobs they hold), the database (dialect,
+migration revision, jobs by status), Redis (reachable, latency, listeners) and, per
+provider, reachability, accounts and jobs in flight. Admins see everything; a user sees
+the ids and counts of their own jobs and the accounts they may use.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
+import time
 
 import httpx
+from alembic.script import ScriptDirectory
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import ColumnElement, func, or_, select, text, true
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from pixsim7 import clock
+from pixsim7.accounts.models import AccountStatus, ProviderAccount
 from pixsim7.auth.deps import CurrentUser
+from pixsim7.config import Settings
+from pixsim7.db import Database
 from pixsim7.deps import SessionDep
+from pixsim7.events import EventBus, RedisEventBus
 from pixsim7.jobs.models import Job, Worker
 from pixsim7.jobs.states import IN_FLIGHT
+from pixsim7.migrate import alembic_config
 from pixsim7.providers.base import Provider
 from pixsim7.providers.registry import Registry
 from pixsim7.system import service as system_service
 from pixsim7.system.schemas import Check
+from pixsim7.users.models import User
 
 router = APIRouter(tags=["system"])
 LIVE = dt.timedelta(seconds=30)  # a worker silent for longer is not shown as live
 PROBE_TIMEOUT_S = 3.0
+_IN_FLIGHT = [s.value for s in IN_FLIGHT]
+_Reach = tuple[str, str, str, str | None]  # provider id, name, reachability, base URL
 
 
 class WorkerRead(BaseModel):
@@ -33,8 +50,8 @@ class WorkerRead(BaseModel):
     started_at: dt.datetime
     heartbeat_at: dt.datetime
     stopping: bool
-    jobs_held: int
-    job_ids: list[int] | None  # admins only: other users' job ids are not shown
+    jobs_held: int  # every job it holds a live lease on
+    job_ids: list[int]  # of those, the ones the caller may see (admins: all)
 
 
 class ProviderReach(BaseModel):
@@ -42,12 +59,21 @@ class ProviderReach(BaseModel):
     name: str
     status: Check | str
     base_url: str | None
+    accounts: int  # accounts the caller may use (admins: all)
+    accounts_active: int
+    in_flight: int  # the caller's jobs submitting or processing here (admins: everyone's)
 
 
 class Services(BaseModel):
     database: Check
     database_dialect: str
+    database_revision: str | None  # the migration applied
+    database_head: str | None  # the newest migration this code ships
+    jobs_by_status: dict[str, int]  # the caller's jobs (admins: all)
     redis: Check
+    redis_latency_ms: float | None  # a PING's round trip
+    event_listeners: int | None  # processes listening on the Redis event channel
+    event_subscribers: int  # open event streams and workers in this API process
     workers: list[WorkerRead]
     providers: list[ProviderReach]
 
@@ -58,42 +84,77 @@ async def services(request: Request, user: CurrentUser, session: SessionDep) -> 
     # lock, which the health check's and the workers' own sessions would wait for.
     await session.commit()
     state = request.app.state
-    health = await system_service.health(state.db, state.bus)
+    return await overview(state.db, state.bus, state.registry, state.settings, user)
+
+
+async def overview(
+    db: Database, bus: EventBus, registry: Registry, settings: Settings, user: User
+) -> Services:
+    health = await system_service.health(db, bus)
+    latency = await _redis_latency(bus) if health.redis == "ok" else None
+    reach = await _reach(registry, settings)
     workers: list[WorkerRead] = []
+    by_status: dict[str, int] = {}
+    accounts: dict[str, tuple[int, int]] = {}
+    in_flight: dict[str, int] = {}
+    revision = None
     if health.database == "ok":
-        workers = await _workers(state.db.sessionmaker, show_ids=user.is_admin)
+        async with db.sessionmaker() as session:
+            workers = await _workers(session, user)
+            by_status = await _jobs_by_status(session, user)
+            accounts = await _accounts(session, user)
+            in_flight = await _in_flight(session, user)
+            revision = await session.scalar(text("SELECT version_num FROM alembic_version"))
+            await session.commit()
     return Services(
         database=health.database,
         database_dialect=health.database_dialect,
+        database_revision=revision,
+        database_head=_head(),
+        jobs_by_status=by_status,
         redis=health.redis,
+        redis_latency_ms=latency,
+        event_listeners=await bus.listener_count() if health.redis == "ok" else None,
+        event_subscribers=bus.subscriber_count,
         workers=workers,
-        providers=await _providers(state.registry, state.settings),
+        providers=[
+            ProviderReach(
+                id=pid,
+                name=name,
+                status=status,
+                base_url=url,
+                accounts=accounts.get(pid, (0, 0))[0],
+                accounts_active=accounts.get(pid, (0, 0))[1],
+                in_flight=in_flight.get(pid, 0),
+            )
+            for pid, name, status, url in reach
+        ],
     )
 
 
-async def _workers(
-    sessionmaker: async_sessionmaker[AsyncSession], *, show_ids: bool
-) -> list[WorkerRead]:
+def _mine(user: User) -> ColumnElement[bool]:
+    return true() if user.is_admin else Job.owner_id == user.id
+
+
+async def _workers(session: AsyncSession, user: User) -> list[WorkerRead]:
     now = clock.now()
-    async with sessionmaker() as session:
-        rows = (
-            await session.scalars(
-                select(Worker).where(Worker.heartbeat_at >= now - LIVE).order_by(Worker.started_at)
+    rows = (
+        await session.scalars(
+            select(Worker).where(Worker.heartbeat_at >= now - LIVE).order_by(Worker.started_at)
+        )
+    ).all()
+    held = (
+        await session.execute(
+            select(Job.lease_owner, Job.id, Job.owner_id).where(
+                Job.lease_owner.in_([w.id for w in rows]),
+                Job.status.in_(_IN_FLIGHT),
+                Job.lease_until >= now,
             )
-        ).all()
-        held = (
-            await session.execute(
-                select(Job.lease_owner, Job.id).where(
-                    Job.lease_owner.in_([w.id for w in rows]),
-                    Job.status.in_([s.value for s in IN_FLIGHT]),
-                    Job.lease_until >= now,
-                )
-            )
-        ).all()
-        await session.commit()
-    by_worker: dict[str, list[int]] = {}
-    for owner, job_id in held:
-        by_worker.setdefault(str(owner), []).append(job_id)
+        )
+    ).all()
+    by_worker: dict[str, list[tuple[int, int]]] = {}
+    for owner, job_id, job_owner in held:
+        by_worker.setdefault(str(owner), []).append((job_id, job_owner))
     return [
         WorkerRead(
             id=w.id,
@@ -103,24 +164,71 @@ async def _workers(
             heartbeat_at=w.heartbeat_at,
             stopping=w.stopping,
             jobs_held=len(by_worker.get(w.id, [])),
-            job_ids=sorted(by_worker.get(w.id, [])) if show_ids else None,
+            job_ids=sorted(
+                j for j, owner in by_worker.get(w.id, []) if user.is_admin or owner == user.id
+            ),
         )
         for w in rows
     ]
 
 
-async def _providers(registry: Registry, settings: object) -> list[ProviderReach]:
-    async def probe(client: httpx.AsyncClient, provider: Provider) -> ProviderReach:
+async def _jobs_by_status(session: AsyncSession, user: User) -> dict[str, int]:
+    rows = await session.execute(
+        select(Job.status, func.count()).where(_mine(user)).group_by(Job.status)
+    )
+    return {status: int(n) for status, n in rows}
+
+
+async def _accounts(session: AsyncSession, user: User) -> dict[str, tuple[int, int]]:
+    """Per provider: (accounts the user may use, of which active)."""
+    acc = ProviderAccount
+    usable = true() if user.is_admin else or_(acc.is_shared.is_(True), acc.owner_id == user.id)
+    active = func.count().filter(acc.status == AccountStatus.ACTIVE.value)
+    rows = await session.execute(
+        select(acc.provider_id, func.count(), active).where(usable).group_by(acc.provider_id)
+    )
+    return {provider: (int(n), int(up or 0)) for provider, n, up in rows}
+
+
+async def _in_flight(session: AsyncSession, user: User) -> dict[str, int]:
+    rows = await session.execute(
+        select(Job.provider_id, func.count())
+        .where(_mine(user), Job.status.in_(_IN_FLIGHT))
+        .group_by(Job.provider_id)
+    )
+    return {provider: int(n) for provider, n in rows}
+
+
+async def _redis_latency(bus: EventBus) -> float | None:
+    if not isinstance(bus, RedisEventBus):
+        return None
+    start = time.perf_counter()
+    if not await bus.healthy():  # a PING
+        return None
+    return round((time.perf_counter() - start) * 1000, 2)
+
+
+@functools.cache
+def _head() -> str | None:
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+async def _reach(registry: Registry, settings: Settings) -> list[_Reach]:
+    """(id, name, reachability, base URL) of every provider; any HTTP answer is reachable."""
+
+    async def probe(
+        client: httpx.AsyncClient, provider: Provider
+    ) -> tuple[str, str, str, str | None]:
         info = provider.info
         url = None if info.is_local else getattr(settings, f"{info.id}_base_url", None)
         if url is None:
-            return ProviderReach(id=info.id, name=info.name, status="ok", base_url=None)
+            return info.id, info.name, "ok", None
         try:
-            await client.get(url)  # any HTTP answer means reachable
+            await client.get(url)
             status = "ok"
         except httpx.HTTPError as exc:
             status = f"unreachable ({type(exc).__name__})"
-        return ProviderReach(id=info.id, name=info.name, status=status, base_url=url)
+        return info.id, info.name, status, url
 
     async with httpx.AsyncClient(timeout=PROBE_TIMEOUT_S, follow_redirects=False) as client:
         return list(await asyncio.gather(*(probe(client, p) for p in registry.all())))

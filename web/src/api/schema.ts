@@ -2026,10 +2026,16 @@ export interface components {
         };
         /** ProviderReach */
         ProviderReach: {
+            /** Accounts */
+            accounts: number;
+            /** Accounts Active */
+            accounts_active: number;
             /** Base Url */
             base_url: string | null;
             /** Id */
             id: string;
+            /** In Flight */
+            in_flight: number;
             /** Name */
             name: string;
             /** Status */
@@ -2123,6 +2129,18 @@ export interface components {
             database: "ok" | "error" | "disabled";
             /** Database Dialect */
             database_dialect: string;
+            /** Database Head */
+            database_head: string | null;
+            /** Database Revision */
+            database_revision: string | null;
+            /** Event Listeners */
+            event_listeners: number | null;
+            /** Event Subscribers */
+            event_subscribers: number;
+            /** Jobs By Status */
+            jobs_by_status: {
+                [key: string]: number;
+            };
             /** Providers */
             providers: components["schemas"]["ProviderReach"][];
             /**
@@ -2130,6 +2148,8 @@ export interface components {
              * @enum {string}
              */
             redis: "ok" | "error" | "disabled";
+            /** Redis Latency Ms */
+            redis_latency_ms: number | null;
             /** Workers */
             workers: components["schemas"]["WorkerRead"][];
         };
@@ -2355,7 +2375,7 @@ export interface components {
             /** Id */
             id: string;
             /** Job Ids */
-            job_ids: number[] | null;
+            job_ids: number[];
             /** Jobs Held */
             jobs_held: number;
             /** Pid */
