@@ -4,6 +4,7 @@ and the page never scrolls sideways (wide tables may scroll inside their own box
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -12,6 +13,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from tests.e2e.conftest import (
     LOCAL_SMALL,
     Server,
+    add_pixverse_account,
     create_job,
     png_bytes,
     sign_in,
@@ -166,3 +168,27 @@ def test_lineage_stands_upright_at_phone_width(
     parent.tap()
     expect(page).to_have_url(re.compile(rf"/gallery/{image}$"))
     expect(graph.get_by_role("link", name=f"Asset #{image} (this asset)")).to_be_visible()
+
+
+def test_dashboard_accounts_and_services_at_phone_width(
+    phone: Page, server: Server, user_email: str, token: str
+) -> None:
+    page = phone
+    account = add_pixverse_account(server, token, f"pv-phone-{time.time_ns()}")
+    sign_in(page, user_email)
+    expect(page.get_by_role("heading", name="Welcome")).to_be_visible()
+    _no_sideways_scroll(page)
+
+    _go(page, "Accounts")
+    card = page.locator(f"tr[data-account-id='{account['id']}']")
+    expect(card).to_contain_text(str(account["nickname"]))
+    _within_screen(card.get_by_role("button", name="Sync"))
+    _within_screen(page.get_by_role("button", name="Add account"))
+    _no_sideways_scroll(page)
+    card.get_by_role("button", name="Sync").tap()
+    expect(card.locator(".credits").first).to_have_text(re.compile(r"\d"))
+
+    _go(page, "Services")
+    expect(page.get_by_role("heading", name="Services")).to_be_visible()
+    expect(page.get_by_role("heading", name="Providers")).to_be_visible()
+    _no_sideways_scroll(page)
