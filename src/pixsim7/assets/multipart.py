@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from python_multipart import MultipartParser
+from python_multipart.exceptions import ParseError
 from python_multipart.multipart import parse_options_header
 
 from pixsim7 import errors
@@ -59,6 +60,7 @@ class _Reader:
         self.headers: dict[bytes, bytes] = {}
         self.value = b""
         self.text_bytes = 0
+        self.ended = False  # the closing boundary was seen
 
     def callbacks(self) -> dict[str, object]:
         return {
@@ -68,6 +70,7 @@ class _Reader:
             "on_headers_finished": self.on_headers_finished,
             "on_part_data": self.on_part_data,
             "on_part_end": self.on_part_end,
+            "on_end": lambda: setattr(self, "ended", True),
         }
 
     def on_header_value(self, data: bytes, start: int, end: int) -> None:
@@ -112,6 +115,18 @@ async def read_form(
         async for chunk in stream:
             parser.write(chunk)
         parser.finalize()
+        # A body cut off before its closing boundary (a client that went away) would
+        # otherwise pass as a complete file.
+        if not reader.ended:
+            raise errors.ValidationFailed(
+                "the upload ended before its closing boundary", fields={"file": "incomplete"}
+            )
+    except ParseError as exc:
+        if reader.form.file is not None:
+            reader.form.file.discard()
+        raise errors.ValidationFailed(
+            "the multipart body is malformed", fields={"file": "malformed multipart body"}
+        ) from exc
     except BaseException:
         if reader.form.file is not None:
             reader.form.file.discard()
