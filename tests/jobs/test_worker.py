@@ -247,3 +247,35 @@ async def test_an_output_that_can_never_be_downloaded_fails_without_regenerating
     assert done["error_message"].startswith("output not stored")
     assert len(done["submissions"]) == 1
     assert len(pixverse.state.log.all("/creative_platform/video/t2v", "POST")) == 1
+
+
+async def test_the_worker_publishes_the_accounts_it_changes(
+    client: httpx.AsyncClient, users, app: FastAPI, worker: JobWorker, pixverse: FakeServer
+) -> None:
+    """The accounts page stays live: a job's claim, completion and the balance sync after
+    it each reach the owner as account.updated (state only, no credentials)."""
+    h = await users.create()
+    account = await add_account(client, h, pixverse, "live-token", credits=500)
+    seen: list[dict] = []
+    async with app.state.bus.subscribe() as queue:
+        job = (await client.post("/api/v1/jobs", json=pixverse_job("live"), headers=h)).json()
+        assert (await wait_for(client, h, job["id"]))["status"] == "completed"
+        # Balance sync happens after completion: wait until an event shows the balance the
+        # account now has, with its slot free.
+        now = (await client.get(f"/api/v1/accounts/{account}", headers=h)).json()
+        deadline = asyncio.get_running_loop().time() + 10
+        while asyncio.get_running_loop().time() < deadline:
+            if seen and seen[-1]["in_flight_jobs"] == 0 and seen[-1]["credits"] == now["credits"]:
+                break
+            try:
+                event = await asyncio.wait_for(queue.get(), 0.5)
+            except TimeoutError:
+                now = (await client.get(f"/api/v1/accounts/{account}", headers=h)).json()
+                continue
+            if event.type == "account.updated" and event.data["id"] == account:
+                seen.append(event.data)
+    assert any(e["in_flight_jobs"] == 1 for e in seen), seen
+    assert seen[-1]["in_flight_jobs"] == 0, seen
+    # Reserved, then reconciled from the provider's balance (the fake's default, not 500).
+    assert seen[-1]["credits"] == now["credits"] and now["credits"]["web"] != 500, seen
+    assert all("live-token" not in str(e) for e in seen)

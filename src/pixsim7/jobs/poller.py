@@ -98,6 +98,7 @@ class Poller:
 
         changed = await transaction(rt, apply)
         await rt.emit(changed)
+        rt.touch(*(j.account_id for j in jobs))
         done = [j for j in changed if j.status == JobStatus.COMPLETED]
         await self._count_credits(done)
         finished_accounts = {
@@ -109,6 +110,7 @@ class Poller:
             rt.wake_scheduler.set()
         if finished_accounts:
             await self._reconcile(finished_accounts, accounts)
+            rt.touch(*finished_accounts)  # their balances came back from the provider
         return len(ids)
 
     async def _count_credits(self, done: Sequence[Job]) -> None:

@@ -34,6 +34,7 @@ class WorkerConfig:
     heartbeat_s: float = 5.0
     explain_every_s: float = 2.0  # refresh pending jobs' wait reasons
     explain_batch: int = 50
+    account_events_s: float = 0.5  # how often changed accounts are published
     ingest: bool = True  # False: outputs stay at the provider's URL (dispatch benchmarks)
     retry: outcomes.RetryPolicy = field(default_factory=outcomes.RetryPolicy)
     strategies: dict[str, SelectionStrategy] = field(default_factory=dict)
@@ -51,6 +52,12 @@ class Runtime:
     config: WorkerConfig
     wake_poller: asyncio.Event = field(default_factory=asyncio.Event)
     wake_scheduler: asyncio.Event = field(default_factory=asyncio.Event)
+    # Accounts whose slots, status or credits changed: published as account.updated in
+    # batches (worker._publish_accounts), not once per job.
+    touched_accounts: set[int] = field(default_factory=set)
+
+    def touch(self, *account_ids: int | None) -> None:
+        self.touched_accounts.update(i for i in account_ids if i is not None)
 
     @property
     def strategies(self) -> dict[str, SelectionStrategy]:

@@ -82,6 +82,7 @@ async def claim_one(rt: Runtime) -> Attempt | None:
         service.note(job, "claimed", account_id=got.account_id, worker=rt.worker_id)
         await session.commit()
         await service.emit(rt.bus, job)
+        rt.touch(got.account_id)
         return Attempt(job.id, sub.id)
 
 
@@ -210,6 +211,7 @@ async def _on_error(
     log.info("provider call failed", job_id=job.id, error_class=cls.value, message=message)
     await session.commit()
     job_id = job.id
+    rt.touch(job.account_id)
 
     async def work(tx: AsyncSession) -> list[Job]:
         current = await service.reload(tx, job_id)

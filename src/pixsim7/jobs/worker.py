@@ -58,6 +58,9 @@ class JobWorker:
             asyncio.create_task(self._loop(self.poller.round, self.rt.wake_poller)),
             asyncio.create_task(self._every(self.rt.config.heartbeat_s, self._heartbeat)),
             asyncio.create_task(self._every(self.rt.config.explain_every_s, self._maintain)),
+            asyncio.create_task(
+                self._every(self.rt.config.account_events_s, self._publish_accounts)
+            ),
             asyncio.create_task(self._listen()),
         ]
         try:
@@ -68,6 +71,7 @@ class JobWorker:
             await asyncio.gather(*loops, return_exceptions=True)
             await self._drain()
             await self._release()
+            await self._publish_accounts()
             log.info("worker stopped", worker_id=self.rt.worker_id)
 
     def stop(self) -> None:
@@ -195,8 +199,16 @@ class JobWorker:
                     changed.append(job)
         for job in [*orphans, *changed]:
             await service.emit(rt.bus, job)
+        rt.touch(*restored)
         if restored or changed:
             rt.wake_scheduler.set()
+
+    async def _publish_accounts(self) -> None:
+        ids, self.rt.touched_accounts = sorted(self.rt.touched_accounts), set()
+        if ids:
+            async with self.rt.db.sessionmaker() as session:
+                await accounts_service.publish(session, self.rt.bus, ids)
+                await session.commit()
 
     async def _drain(self) -> None:
         if self._submits:
