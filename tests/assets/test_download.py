@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from starlette.types import Receive, Scope, Send
 
-from pixsim7.assets import pipeline
+from pixsim7.assets import fetch, pipeline
 from pixsim7.assets.models import Asset
 from pixsim7.jobs.models import Job
 from pixsim7.jobs.worker import JobWorker
@@ -38,6 +38,8 @@ from pixsim7.users.models import User
 from tests.assets.conftest import make_video
 from tests.conftest import Users
 from tests.jobs.conftest import builtin, text_job, wait_for, worker  # noqa: F401
+
+API = "/api/v1/assets"
 
 
 class Origin:
@@ -218,5 +220,29 @@ async def test_job_whose_output_is_over_the_limit_is_not_completed(
     job = await wait_for(client, h, r.json()["id"], within=60)
     assert job["status"] == "failed" and job["asset_id"] is None, job
     assert "output not stored" in job["error_message"] and "2000" in job["error_message"]
-    assert (await client.get("/api/v1/assets", headers=h)).json()["total"] == 0
+    assert (await client.get(API, headers=h)).json()["total"] == 0
     assert _stored_files(app) == []
+
+
+async def test_upload_from_url_is_cut_off_past_its_timeout(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    users: Users,
+    origin: tuple[Origin, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A server trickling a byte at a time never trips httpx's per-read timeout; the
+    attempt's own deadline ends it (it used to hang the request for as long as the server
+    kept sending)."""
+    served, base = origin
+    h = await users.create()
+    app.state.settings.allow_private_urls = True
+    monkeypatch.setattr(fetch, "ATTEMPT_TIMEOUT_S", 0.3)
+    started = asyncio.get_running_loop().time()
+    r = await client.post(f"{API}/upload-from-url", headers=h, json={"url": f"{base}/slow"})
+    assert r.status_code == 422 and "timed out" in r.json()["error"]["message"], r.text
+    assert asyncio.get_running_loop().time() - started < 10
+    assert served.hits["slow"] == fetch.RETRIES + 1
+    assert _stored_files(app) == []
+    ok = await client.post(f"{API}/upload-from-url", headers=h, json={"url": f"{base}/ok.mp4"})
+    assert ok.status_code == 201, ok.text

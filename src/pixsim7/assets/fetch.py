@@ -22,6 +22,9 @@ from pixsim7.storage import FileWriter, LocalStore
 MAX_REDIRECTS = 5
 RETRIES = 2
 _RETRY_DELAY_S = 0.3
+# httpx's timeout is per read: a server sending a byte every few seconds never trips it.
+# This bounds each whole attempt.
+ATTEMPT_TIMEOUT_S = 600.0
 
 
 class FetchFailed(errors.AppError):
@@ -67,8 +70,9 @@ async def download(
     check_scheme(url, field=field)
     for attempt in range(RETRIES + 1):
         try:
-            return await _download_once(url, store, max_bytes, timeout_s, allow_private, field)
-        except (httpx.TimeoutException, httpx.TransportError, _Retry) as exc:
+            async with asyncio.timeout(ATTEMPT_TIMEOUT_S):
+                return await _download_once(url, store, max_bytes, timeout_s, allow_private, field)
+        except (httpx.TimeoutException, httpx.TransportError, _Retry, TimeoutError) as exc:
             if attempt == RETRIES:
                 raise FetchFailed(
                     f"download failed: {_describe(exc)}", fields={field: "failed"}
@@ -82,6 +86,8 @@ class _Retry(Exception):
 
 
 def _describe(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError | httpx.TimeoutException):
+        return "timed out"
     return str(exc) if isinstance(exc, _Retry) else type(exc).__name__
 
 
