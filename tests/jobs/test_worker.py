@@ -18,6 +18,7 @@ from pixsim7.jobs.worker import JobWorker
 from pixsim7.providers.base import OperationType
 from pixsim7.providers.comfyui import templates
 from pixsim7.providers.fakekit import FakeServer
+from tests.assets.conftest import png_bytes
 from tests.jobs.conftest import add_account, pixverse_job, text_job, wait_for
 
 
@@ -279,3 +280,34 @@ async def test_the_worker_publishes_the_accounts_it_changes(
     # Reserved, then reconciled from the provider's balance (the fake's default, not 500).
     assert seen[-1]["credits"] == now["credits"] and now["credits"]["web"] != 500, seen
     assert all("live-token" not in str(e) for e in seen)
+
+
+async def test_a_cached_upload_the_provider_no_longer_knows_is_uploaded_again(
+    client: httpx.AsyncClient, users, worker: JobWorker, pixverse: FakeServer
+) -> None:
+    h = await users.create()
+    await add_account(client, h, pixverse, "cache-token")
+    r = await client.post(
+        "/api/v1/assets/upload",
+        files={"file": ("cat.png", png_bytes((640, 360)), "image/png")},
+        headers=h,
+    )
+    assert r.status_code == 201, r.text
+    image = r.json()["id"]
+    job = pixverse_job("it moves", operation_type="image_to_video")
+    job["inputs"] = [{"role": "source_image", "asset_id": image}]
+    uploads = pixverse.app.state.pixverse.web_uploads  # type: ignore[attr-defined]
+
+    first = (await client.post("/api/v1/jobs", json=job, headers=h)).json()
+    assert (await wait_for(client, h, first["id"]))["status"] == "completed"
+    assert len(uploads) == 1
+    uploads.clear()  # the provider dropped it: the id we cached is now refused (400017)
+    second = (await client.post("/api/v1/jobs", json=job, headers=h)).json()
+    done = await wait_for(client, h, second["id"])
+    assert done["status"] == "completed", done
+    assert [e["event"] for e in done["history"]].count("inputs uploaded again") == 1
+    assert len(uploads) == 1  # uploaded again, and that id is cached for next time
+    third = (await client.post("/api/v1/jobs", json=job, headers=h)).json()
+    done = await wait_for(client, h, third["id"])
+    assert done["status"] == "completed" and "inputs uploaded again" not in str(done["history"])
+    assert len(uploads) == 1

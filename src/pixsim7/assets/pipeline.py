@@ -159,6 +159,7 @@ async def _prepare(
         width=asset.width,
         height=asset.height,
         duration_sec=asset.duration_sec,
+        asset_id=asset.id,
     )
     cached = await session.scalar(
         select(AssetProviderUpload).where(
@@ -169,6 +170,7 @@ async def _prepare(
     )
     if cached is not None:
         item.remote_id, item.remote_url = cached.remote_id, cached.remote_url
+        item.cached = True
     if provider.needs_upload(item):
         uploaded = await provider.upload(account, item)
         item.remote_id, item.remote_url = uploaded.remote_id, uploaded.remote_url

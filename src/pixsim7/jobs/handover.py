@@ -3,6 +3,8 @@
 - `check_inputs` at creation: asset inputs must be the user's, URLs http(s).
 - `prepare_inputs` at submit: inputs by role, as files and remote ids the adapter needs;
   an input naming a job this one depends on becomes that job's output asset.
+- `forget_cached` when the provider refused a request that reused cached remote ids:
+  they may have expired there, so they are dropped and uploaded again.
 - `take_output` at completion: the provider's output becomes an asset (downloaded,
   stored, probed, thumbnailed, lineage written); the provider's URL is kept on the job too.
 
@@ -12,6 +14,7 @@ The pipeline opens its own sessions: callers hold no transaction while calling t
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -63,6 +66,20 @@ async def prepare_inputs(
         provider=provider,
         account=account,
     )
+
+
+async def forget_cached(
+    rt: Runtime,
+    inputs: Mapping[str, Sequence[PreparedInput]],
+    provider: Provider,
+    account: AccountContext,
+) -> bool:
+    """Drop the cached remote ids this request reused; False when it reused none."""
+    stale = [i for items in inputs.values() for i in items if i.cached and i.asset_id]
+    for item in stale:
+        assert item.asset_id is not None
+        await pipeline.forget_remote(rt.db, item.asset_id, provider.info.id, account.id)
+    return bool(stale)
 
 
 async def take_output(

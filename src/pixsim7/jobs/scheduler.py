@@ -37,6 +37,7 @@ from pixsim7.providers.base import (
     Provider,
     ProviderError,
     SubmitRequest,
+    SubmitResult,
 )
 from pixsim7.providers.comfyui import service as comfyui_service
 
@@ -145,14 +146,32 @@ async def submit(rt: Runtime, attempt: Attempt) -> None:
             if account is None:
                 raise ProviderError("account deleted", error_class=ErrorClass.AUTH)
             ctx = accounts_service.context(account, rt.settings)
-            request = await _request(rt, job, sub, provider, ctx)
-            result = await provider.submit(ctx, request)
+            result = await _submit(rt, job, sub, provider, ctx)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             await _on_error(rt, session, job, provider, exc, expect=JobStatus.SUBMITTING)
             return
         await _accept(rt, session, job, sub, provider, result.provider_job_id, result.raw)
+
+
+async def _submit(
+    rt: Runtime, job: Job, sub: ProviderSubmission, provider: Provider, ctx: AccountContext
+) -> SubmitResult:
+    """Submit; when the provider calls a request invalid that reused inputs uploaded
+    earlier, their remote ids may have expired there: upload them again and retry once
+    (a refused request is not charged)."""
+    request = await _request(rt, job, sub, provider, ctx)
+    try:
+        return await provider.submit(ctx, request)
+    except ProviderError as exc:
+        if provider.classify(exc) is not ErrorClass.INVALID or not await handover.forget_cached(
+            rt, request.inputs, provider, ctx
+        ):
+            raise
+        log.info("cached inputs refused; uploading again", job_id=job.id, message=exc.message)
+        service.note(job, "inputs uploaded again", reason=exc.message)
+    return await provider.submit(ctx, await _request(rt, job, sub, provider, ctx))
 
 
 async def _accept(

@@ -190,6 +190,8 @@ class PreparedInput:
     width: int | None = None
     height: int | None = None
     duration_sec: float | None = None
+    asset_id: int | None = None  # the library asset this file is
+    cached: bool = False  # remote_id came from the upload cache, not an upload just now
 
 
 @dataclass
