@@ -28,7 +28,7 @@ import av
 import httpx
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("PIXSIM7_E2E_ARTIFACTS") or ROOT / "test-artifacts")
@@ -47,6 +47,8 @@ CHROMIUM_ARGS = [
     "--autoplay-policy=no-user-gesture-required",
 ]
 FIGURES: list[str] = []
+# Live updates and debounced requests on a shared 2-core machine: 5 s (the default) is tight.
+expect.set_options(timeout=10_000)
 
 pytestmark = pytest.mark.browser
 
