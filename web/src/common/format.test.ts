@@ -1,4 +1,4 @@
-import { formatBytes, formatCredits, formatRelative } from "src/common/format";
+import { formatBytes, formatCredits, formatRelative, plural } from "src/common/format";
 
 describe("format", () => {
   it("formats bytes with binary units", () => {
@@ -17,5 +17,13 @@ describe("format", () => {
   it("keeps whole credits whole", () => {
     expect(formatCredits(40)).toBe("40");
     expect(formatCredits(2.5)).toBe("2.50");
+  });
+});
+
+describe("plural", () => {
+  it("says one thing in the singular", () => {
+    expect(plural(1, "asset")).toBe("1 asset");
+    expect(plural(0, "asset")).toBe("0 assets");
+    expect(plural(1000, "asset")).toBe("1000 assets");
   });
 });

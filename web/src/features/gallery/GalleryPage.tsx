@@ -2,6 +2,7 @@ import { useEffect } from "react";
 import { Link } from "react-router";
 import { useAssets } from "src/api/assets";
 import { AssetThumb } from "src/common/AssetThumb";
+import { plural } from "src/common/format";
 import { EmptyState } from "src/common/EmptyState";
 import { ErrorMessage } from "src/common/ErrorMessage";
 import { Loading } from "src/common/Loading";
@@ -25,7 +26,7 @@ export default function GalleryPage() {
     <UploadDropZone
       heading={
         <h1>
-          Gallery {total !== undefined && <small className="muted">{total} assets</small>}
+          Gallery {total !== undefined && <small className="muted">{plural(total, "asset")}</small>}
         </h1>
       }
     >
