@@ -67,6 +67,14 @@ async def test_child_waits_for_parent_and_receives_its_asset(
     frames_a = await _frames(client, h, done_a["asset_id"])
     assert _diff(first_b, frames_a[-1]) < 3
     assert _diff(frames_a[0], frames_a[-1]) > 3  # (A moves, so that match means something)
+    # Lineage shows A's asset as B's parent.
+    r = await client.get(f"/api/v1/assets/{done_b['asset_id']}", headers=h)
+    assert r.status_code == 200, r.text
+    lineage = r.json()["lineage"]
+    assert [p["asset_id"] for p in lineage["parents"]] == [done_a["asset_id"]], lineage
+    assert lineage["parents"][0]["relation"] == "source_video"
+    r = await client.get(f"/api/v1/assets/{done_a['asset_id']}", headers=h)
+    assert r.json()["lineage"]["child_count"] == 1
 
 
 async def test_parent_failure_fails_children_transitively(
