@@ -202,6 +202,8 @@ async def test_redis_restart_loses_no_job_and_events_resume(
             # While Redis is down the queue still moves: the database is the truth.
             during = await _create(client, h, [f"during {i}" for i in range(3)])
             keepalives = stream.keepalives
+            down = (await client.get("/api/v1/services", headers=h)).json()
+            assert (down["redis"], down["redis_latency_ms"]) == ("error", None), down
             await _until_done(app, during, 60)
             assert stream.keepalives > keepalives  # the SSE connection stayed open
             assert not _completed(stream, during)  # (no event could be carried meanwhile)
@@ -211,6 +213,13 @@ async def test_redis_restart_loses_no_job_and_events_resume(
             await bus.wait_connected(15)
             # After: events flow again on the same stream, from this process (created)
             # and from the worker process (completed).
+            # Both processes listen again: this API and the worker (which backs off).
+            for _ in range(150):
+                up = (await client.get("/api/v1/services", headers=h)).json()
+                if up["event_listeners"] == 2:
+                    break
+                await asyncio.sleep(0.1)
+            assert up["redis"] == "ok" and up["event_listeners"] == 2, up
             after = await _create(client, h, [f"after {i}" for i in range(3)])
             await _until_done(app, after, 60)
             await _wait(lambda: _completed(stream, after), 20, "events after the restart")
