@@ -213,3 +213,28 @@ async def test_upload_from_url(
         f"{API}/upload-from-url", headers=h, json={"url": f"{base}/redirect?to={base}/pic"}
     )
     assert hop.status_code == 422
+
+
+async def test_patch_checks_workspace_and_fields(client: httpx.AsyncClient, users: Users) -> None:
+    h, other = await users.create(), await users.create()
+    a = (await upload(client, h, png_bytes())).json()
+    mine = (await client.post("/api/v1/workspaces", headers=h, json={"name": "m"})).json()
+    theirs = (await client.post("/api/v1/workspaces", headers=other, json={"name": "t"})).json()
+    url = f"{API}/{a['id']}"
+    for body, field in (
+        ({"workspace_id": theirs["id"]}, "workspace_id"),
+        ({"workspace_id": 999999}, "workspace_id"),
+        ({"tags": None}, "tags"),
+        ({"tags": [" "]}, "tags"),
+        ({"owner_id": 5}, "owner_id"),
+    ):
+        r = await client.patch(url, headers=h, json=body)
+        assert r.status_code == 422, (body, r.text)
+        assert any(field in k for k in r.json()["error"]["fields"]), (body, r.json())
+    moved = await client.patch(url, headers=h, json={"workspace_id": mine["id"], "tags": ["a"]})
+    assert moved.status_code == 200 and moved.json()["workspace_id"] == mine["id"]
+    cleared = await client.patch(url, headers=h, json={"workspace_id": None})
+    assert cleared.status_code == 200 and cleared.json()["workspace_id"] is None
+    assert cleared.json()["tags"] == ["a"]  # fields not sent are left alone
+    shown = (await client.get(url, headers=h)).json()
+    assert shown["workspace_id"] is None and shown["tags"] == ["a"]
