@@ -233,6 +233,37 @@ async def test_redis_restart_loses_no_job_and_events_resume(
     assert len(jobs) == 9 and all(j.status == "completed" for j in jobs)
 
 
+async def test_a_worker_started_while_redis_is_down_runs_jobs_and_joins_events_later(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    users,
+    settings: Settings,
+    redis_server: PrivateRedis,
+    fake: tuple[FakeServer, FakeState],
+    served: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    server, state = fake
+    h = await users.create()
+    await add_account(client, h, server, "redis-late", max_concurrent_jobs=2)
+    redis_server.kill()
+    workers = Workers(settings, server.url, tmp_path)
+    try:
+        await _live(app, workers.start(), 120)
+        early = await _create(client, h, [f"early {i}" for i in range(2)])
+        await _until_done(app, early, 60)
+        redis_server.start()
+        await app.state.bus.wait_connected(15)
+        async with listen(served, h) as stream:
+            late = await _create(client, h, [f"late {i}" for i in range(2)])
+            await _until_done(app, late, 60)
+            # Completion events come from the worker process: it joined the channel.
+            await _wait(lambda: _completed(stream, late), 30, "the worker's events")
+    finally:
+        workers.stop_all()
+    await _exactly_once(app, state)
+
+
 # ------------------------------------------------------------------ SIGTERM
 
 
