@@ -10,7 +10,9 @@ from typing import Any
 import av
 import httpx
 import numpy as np
+from fastapi import FastAPI
 
+from pixsim7.jobs.models import JobDependency
 from pixsim7.jobs.worker import JobWorker
 from pixsim7.providers.fakekit import FakeServer
 from tests.jobs.conftest import add_account, pixverse_job, text_job, wait_for
@@ -135,3 +137,24 @@ async def test_another_users_job_cannot_be_a_parent(
     r = await client.post("/api/v1/jobs", json=extend_job(a["id"]), headers=bob)
     assert r.status_code == 422, r.text
     assert "depends_on" in r.json()["error"]["fields"]
+
+
+async def test_a_child_committed_after_its_parent_failed_still_fails(
+    app: FastAPI, client: httpx.AsyncClient, users, pixverse: FakeServer, worker: JobWorker
+) -> None:
+    """The race the 422 cannot catch: the parent fails between the child's check and its
+    commit, so the parent's failure never saw the child. The worker's sweep fails it."""
+    h = await users.create()
+    await add_account(client, h, pixverse, "tok-race")
+    parent = await _post(client, h, pixverse_job("[fail:400017]"))
+    assert (await wait_for(client, h, parent["id"]))["status"] == "failed"
+    await client.post("/api/v1/jobs/pause", headers=h)
+    child = await _post(client, h, text_job("late child"))
+    async with app.state.db.session() as session:  # the dependency lands after the failure
+        session.add(JobDependency(job_id=child["id"], depends_on_id=parent["id"]))
+        await session.commit()
+    await client.post("/api/v1/jobs/resume", headers=h)
+    done = await wait_for(client, h, child["id"], within=15)
+    assert done["status"] == "failed" and done["error_class"] == "dependency", done
+    assert f"job {parent['id']} " in done["error_message"]
+    assert done["attempts"] == 0 and done["submissions"] == []
