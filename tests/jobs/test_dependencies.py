@@ -37,7 +37,13 @@ async def _frames(client: httpx.AsyncClient, h: dict[str, str], asset_id: int) -
 
 
 def _diff(a: Any, b: Any) -> float:
-    return float(np.abs(a.astype(int) - b.astype(int)).mean())
+    """Mean absolute difference; a larger frame is first shrunk to the smaller by block means."""
+    if a.shape[0] < b.shape[0]:
+        a, b = b, a
+    k = a.shape[0] // b.shape[0]
+    h, w = b.shape[:2]
+    a = a[: h * k, : w * k].reshape(h, k, w, k, 3).mean(axis=(1, 3))
+    return float(np.abs(a - b.astype(float)).mean())
 
 
 async def _post(client: httpx.AsyncClient, h: dict[str, str], body: dict[str, Any]) -> Any:
@@ -158,3 +164,34 @@ async def test_a_child_committed_after_its_parent_failed_still_fails(
     assert done["status"] == "failed" and done["error_class"] == "dependency", done
     assert f"job {parent['id']} " in done["error_message"]
     assert done["attempts"] == 0 and done["submissions"] == []
+
+
+async def test_outputs_cross_providers(
+    client: httpx.AsyncClient, users, pixverse: FakeServer, worker: JobWorker
+) -> None:
+    """A Pixverse video feeds a local extend (from the downloaded file) and a Pixverse
+    extend; both record it as their parent."""
+    h = await users.create()
+    await add_account(client, h, pixverse, "tok-cross")
+    a = await _post(client, h, pixverse_job("a pixverse parent"))
+    local = await _post(client, h, extend_job(a["id"]))
+    remote = await _post(
+        client,
+        h,
+        {
+            "provider_id": "pixverse",
+            "operation_type": "video_extend",
+            "params": {"prompt": "and then"},
+            "inputs": [{"role": "source_video", "job_id": a["id"]}],
+        },
+    )
+    done_a = await wait_for(client, h, a["id"])
+    assert done_a["status"] == "completed" and done_a["asset_id"], done_a
+    for child in (local, remote):
+        done = await wait_for(client, h, child["id"])
+        assert done["status"] == "completed", done
+        r = await client.get(f"/api/v1/assets/{done['asset_id']}", headers=h)
+        parents = [p["asset_id"] for p in r.json()["lineage"]["parents"]]
+        assert parents == [done_a["asset_id"]], (child["id"], parents)
+    first = (await _frames(client, h, (await wait_for(client, h, local["id"]))["asset_id"]))[0]
+    assert _diff(first, (await _frames(client, h, done_a["asset_id"]))[-1]) < 3
