@@ -57,7 +57,7 @@ async def test_child_waits_for_parent_and_receives_its_asset(
 ) -> None:
     h = await users.create()
     # The parent is scheduled a moment ahead, so the child is surely seen waiting for it.
-    soon = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)).isoformat()
+    soon = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)).isoformat()
     a = await _post(client, h, text_job("parent", scheduled_at=soon))
     b = await _post(client, h, extend_job(a["id"]))
     assert b["status"] == "pending"
@@ -90,10 +90,13 @@ async def test_parent_failure_fails_children_transitively(
 ) -> None:
     h = await users.create()
     await add_account(client, h, pixverse, "tok-deps")
-    # Invalid params at the provider: the parent fails at once, without retries.
+    # Invalid params at the provider: the parent fails at once, without retries. The queue
+    # is paused meanwhile so that it fails only once the whole chain exists.
+    await client.post("/api/v1/jobs/pause", headers=h)
     a = await _post(client, h, pixverse_job("[fail:400017]"))
     b = await _post(client, h, extend_job(a["id"]))
     c = await _post(client, h, text_job("grandchild", depends_on=[b["id"]]))
+    await client.post("/api/v1/jobs/resume", headers=h)
     done_a = await wait_for(client, h, a["id"])
     assert done_a["status"] == "failed" and done_a["error_class"] == "invalid", done_a
     for child, parent in ((b, a), (c, b)):
