@@ -30,6 +30,10 @@ async def pixverse() -> AsyncIterator[FakeServer]:
 @pytest.fixture
 def settings(settings: Settings, pixverse: FakeServer) -> Settings:
     settings.pixverse_base_url = pixverse.url
+    # The other providers point at a closed local port: probes fail at once, not after a
+    # timeout, so a look at /services stays inside the window a job is held.
+    settings.runway_base_url = settings.sora_base_url = "http://127.0.0.1:9"
+    settings.comfyui_base_url = "http://127.0.0.1:9"
     return settings
 
 
@@ -111,7 +115,6 @@ async def test_services_say_what_each_part_holds(
 async def test_an_unreachable_provider_is_reported_not_an_error(
     client: httpx.AsyncClient, users, settings: Settings
 ) -> None:
-    settings.runway_base_url = "http://127.0.0.1:9"  # discard port: nothing listens
     body = await _services(client, await users.create())
     runway = _provider(body, "runway")
     assert runway["status"].startswith("unreachable"), runway
