@@ -144,7 +144,7 @@ async def create_and_wait(settings: Settings, user_id: int, n: int) -> float:
                 session, user, data, registry=registry, settings=settings, bus=bus
             )
     while True:
-        async with db.session() as session:
+        async with db.reader() as session:
             done = await session.scalar(
                 select(func.count()).where(Job.status.in_(["completed", "failed"]))
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+from sqlalchemy.util import await_only
 
 from pixsim7 import clock
 
@@ -77,17 +79,23 @@ class TimestampMixin:
     )
 
 
-def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
+WRITE_LOCK_TIMEOUT_S = 30.0  # as long as busy_timeout: a writer waiting longer fails
+_HELD = "pixsim7_write_lock"
+
+
+def create_engine(
+    url: str, *, echo: bool = False, pool_size: int = 10, read_only: bool = False
+) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, read_only=read_only)
         return engine
     return create_async_engine(
         url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
     )
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, *, read_only: bool) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
@@ -98,11 +106,42 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    if read_only:
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _on_read_begin(conn: Any) -> None:
+            # Readers (Database.reader) never write: no lock, WAL gives them a snapshot.
+            conn.exec_driver_sql("BEGIN")
+
+        return
+    # Take the write lock at BEGIN so concurrent writers queue instead of failing with
+    # "database is locked" when a reader upgrades to a writer. Within this process they
+    # queue on an asyncio lock first: SQLite's own busy handler polls with sleeps of up
+    # to 100 ms, so under load the lock sat idle between holders most of the time. Other
+    # processes (CLI commands) still meet busy_timeout.
+    locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
+
+    async def acquire() -> asyncio.Lock:
+        lock = locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+        await asyncio.wait_for(lock.acquire(), WRITE_LOCK_TIMEOUT_S)
+        return lock
+
+    def release(conn: Any) -> None:
+        lock = conn.info.pop(_HELD, None)
+        if lock is not None:
+            lock.release()
+
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # Take the write lock at BEGIN so concurrent writers queue on busy_timeout instead
-        # of failing with "database is locked" when a reader upgrades to a writer.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.info[_HELD] = await_only(acquire())
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            release(conn)
+            raise
+
+    event.listen(engine.sync_engine, "commit", release)
+    event.listen(engine.sync_engine, "rollback", release)
 
 
 class Database:
@@ -112,6 +151,17 @@ class Database:
         self.url = url
         self.engine = create_engine(url, echo=echo)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        # On SQLite every session queues for the one write lock at BEGIN; sessions that
+        # only read use an engine of their own that does not, so reads never wait on
+        # writers nor hold them up. PostgreSQL needs no such thing.
+        self._read_engine = (
+            create_engine(url, echo=echo, read_only=True) if self.dialect == "sqlite" else None
+        )
+        self.readmaker = (
+            async_sessionmaker(self._read_engine, expire_on_commit=False)
+            if self._read_engine is not None
+            else self.sessionmaker
+        )
 
     @property
     def dialect(self) -> str:
@@ -122,8 +172,16 @@ class Database:
         async with self.sessionmaker() as session:
             yield session
 
+    @asynccontextmanager
+    async def reader(self) -> AsyncIterator[AsyncSession]:
+        """A session that must not write (on SQLite a write would fail as locked)."""
+        async with self.readmaker() as session:
+            yield session
+
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._read_engine is not None:
+            await self._read_engine.dispose()
 
 
 def insert_ignore(session: AsyncSession, model: type[Base], values: dict[str, Any]) -> Any:

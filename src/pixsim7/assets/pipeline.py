@@ -171,6 +171,9 @@ async def _prepare(
     if cached is not None:
         item.remote_id, item.remote_url = cached.remote_id, cached.remote_url
         item.cached = True
+    elif await _made_here(session, asset, provider, account):
+        # The provider made it, on this account: it knows it by its own id.
+        item.remote_id = provider.own_output_id(account, asset.provider_asset_id or "")
     if provider.needs_upload(item):
         uploaded = await provider.upload(account, item)
         item.remote_id, item.remote_url = uploaded.remote_id, uploaded.remote_url
@@ -190,6 +193,17 @@ async def _prepare(
     asset.last_accessed_at = clock.now()
     await session.commit()
     return item
+
+
+async def _made_here(
+    session: AsyncSession, asset: Asset, provider: Provider, account: AccountContext
+) -> bool:
+    if asset.provider_id != provider.info.id or not asset.provider_asset_id:
+        return False
+    if asset.source_job_id is None:
+        return False
+    made_by = await session.scalar(select(Job.account_id).where(Job.id == asset.source_job_id))
+    return made_by == account.id
 
 
 async def forget_remote(db: Database, asset_id: int, provider_id: str, account_id: int) -> None:

@@ -382,3 +382,33 @@ async def extend_leases(session: AsyncSession, *, worker_id: str, lease_until: d
     if _postgres(session):
         mine = mine.with_for_update(skip_locked=True)
     await session.execute(update(_JOBS).where(_JOBS.c.id.in_(mine)).values(lease_until=lease_until))
+
+
+async def anything_to_do(session: AsyncSession, now: dt.datetime) -> tuple[bool, bool, bool]:
+    """(pending jobs due, submits whose lease ran out, polls due), in one read.
+
+    The worker's loops ask this in a read-only session before taking the write lock (on
+    SQLite every write transaction queues for the one lock, and idle loops tick often);
+    the claims themselves check again, atomically."""
+    jobs = _JOBS
+
+    def some(*where: ColumnElement[bool]) -> Any:
+        return exists().where(*where)
+
+    row = (
+        await session.execute(
+            select(
+                some(
+                    jobs.c.status == JobStatus.PENDING.value,
+                    or_(jobs.c.run_after.is_(None), jobs.c.run_after <= now),
+                ),
+                some(jobs.c.status == JobStatus.SUBMITTING.value, jobs.c.lease_until < now),
+                some(
+                    jobs.c.status == JobStatus.PROCESSING.value,
+                    or_(jobs.c.next_check_at.is_(None), jobs.c.next_check_at <= now),
+                    or_(jobs.c.lease_until.is_(None), jobs.c.lease_until < now),
+                ),
+            )
+        )
+    ).one()
+    return bool(row[0]), bool(row[1]), bool(row[2])

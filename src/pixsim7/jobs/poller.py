@@ -48,6 +48,8 @@ class Poller:
     async def round(self) -> int:
         """Poll every due job once; returns how many were polled."""
         rt = self.rt
+        if not (await rt.due())[2]:
+            return 0
         async with rt.db.sessionmaker() as session:
             ids = await claim.claim_due_polls(
                 session,

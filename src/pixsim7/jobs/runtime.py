@@ -16,7 +16,7 @@ from pixsim7.accounts.models import SelectionStrategy
 from pixsim7.config import Settings
 from pixsim7.db import Database
 from pixsim7.events import EventBus
-from pixsim7.jobs import outcomes, service
+from pixsim7.jobs import claim, outcomes, service
 from pixsim7.jobs.models import Job
 from pixsim7.providers.base import ErrorClass, Provider, ProviderError
 from pixsim7.providers.registry import Registry
@@ -35,6 +35,7 @@ class WorkerConfig:
     explain_every_s: float = 2.0  # refresh pending jobs' wait reasons
     explain_batch: int = 50
     account_events_s: float = 0.5  # how often changed accounts are published
+    shutdown_grace_s: float = 5.0  # on SIGTERM, submit calls under way get this long
     ingest: bool = True  # False: outputs stay at the provider's URL (dispatch benchmarks)
     retry: outcomes.RetryPolicy = field(default_factory=outcomes.RetryPolicy)
     strategies: dict[str, SelectionStrategy] = field(default_factory=dict)
@@ -64,6 +65,11 @@ class Runtime:
         """Per-provider account choice: the settings', overridden by this worker's config."""
         chosen = {p: SelectionStrategy(s) for p, s in self.settings.account_strategies.items()}
         return {**chosen, **self.config.strategies}
+
+    async def due(self) -> tuple[bool, bool, bool]:
+        """(pending jobs due, expired submits, polls due), read without the write lock."""
+        async with self.db.reader() as session:
+            return await claim.anything_to_do(session, clock.now())
 
     def lease_until(self) -> dt.datetime:
         return clock.now() + dt.timedelta(seconds=self.config.lease_s)

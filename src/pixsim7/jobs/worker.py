@@ -112,8 +112,11 @@ class JobWorker:
     async def _schedule_once(self) -> int:
         if len(self._submits) >= self.rt.config.submit_concurrency:
             await asyncio.wait(self._submits, return_when=asyncio.FIRST_COMPLETED)
-        if await scheduler.recover(self.rt):
+        pending, expired, _ = await self.rt.due()
+        if expired and await scheduler.recover(self.rt):
             return 1
+        if not pending:
+            return 0
         attempt = await scheduler.claim_one(self.rt)
         if attempt is None:
             return 0
@@ -206,13 +209,18 @@ class JobWorker:
     async def _publish_accounts(self) -> None:
         ids, self.rt.touched_accounts = sorted(self.rt.touched_accounts), set()
         if ids:
-            async with self.rt.db.sessionmaker() as session:
+            async with self.rt.db.reader() as session:
                 await accounts_service.publish(session, self.rt.bus, ids)
-                await session.commit()
 
     async def _drain(self) -> None:
         if self._submits:
-            await asyncio.wait(self._submits, timeout=self.rt.config.lease_s)
+            # Bounded: a provider hanging on a create must not outlast the grace a process
+            # manager gives (10 s in Docker). What is still under way is then released
+            # (`_release`), and the next worker asks the provider before submitting again.
+            _, pending = await asyncio.wait(self._submits, timeout=self.rt.config.shutdown_grace_s)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
 
     async def _release(self) -> None:
         rt, now = self.rt, clock.now()

@@ -354,6 +354,11 @@ class Provider(abc.ABC):
             return error.error_class
         return ErrorClass.TRANSIENT
 
+    def own_output_id(self, account: AccountContext, provider_asset_id: str) -> str | None:
+        """The remote id by which the account that made an output takes it back as an input
+        (e.g. extending a video where it was made); None: upload it like any other file."""
+        return None
+
     def needs_upload(self, item: PreparedInput) -> bool:
         """Whether `item` must be uploaded before `submit` (remote providers: no remote id yet)."""
         return item.remote_id is None

@@ -266,6 +266,10 @@ class PixverseProvider(Provider):
             nickname=user.get("Nickname") or user.get("Username") or None,
         )
 
+    def own_output_id(self, account: AccountContext, provider_asset_id: str) -> str | None:
+        # Its video id: extend takes it as original_video_id (web) / source_video_id.
+        return provider_asset_id if provider_asset_id.isdigit() else None
+
     def can_find_submissions(self, account: AccountContext) -> bool:
         return self.pool_for(account) == WEB
 
