@@ -5,6 +5,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from redis.exceptions import RedisError
+
+from pixsim7.logging import get_logger
+
+log = get_logger(__name__)
+
 
 class RateLimiter:
     """Counts hits per key in windows of `window_s` seconds (one process)."""
@@ -34,7 +40,9 @@ class RateLimiter:
 
 
 class RedisRateLimiter(RateLimiter):
-    """The same counters shared by every API process."""
+    """The same counters shared by every API process. While Redis is unreachable each
+    process counts on its own (the limit still holds per process) instead of failing
+    every login."""
 
     def __init__(self, redis: Any, *, limit: int, window_s: int, prefix: str) -> None:
         super().__init__(limit=limit, window_s=window_s)
@@ -43,17 +51,33 @@ class RedisRateLimiter(RateLimiter):
 
     async def retry_after(self, key: str) -> int:
         k = self._prefix + key
-        count = int(await self._redis.get(k) or 0)
-        if count < self.limit:
-            return 0
-        return max(1, int(await self._redis.ttl(k)))
+        try:
+            count = int(await self._redis.get(k) or 0)
+            if count < self.limit:
+                return await super().retry_after(key)
+            return max(1, int(await self._redis.ttl(k)))
+        except (RedisError, OSError) as exc:
+            _unreachable(exc)
+            return await super().retry_after(key)
 
     async def hit(self, key: str) -> None:
         k = self._prefix + key
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.incr(k)
-            pipe.expire(k, self.window_s, nx=True)
-            await pipe.execute()
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.incr(k)
+                pipe.expire(k, self.window_s, nx=True)
+                await pipe.execute()
+        except (RedisError, OSError) as exc:
+            _unreachable(exc)
+            await super().hit(key)
 
     async def reset(self, key: str) -> None:
-        await self._redis.delete(self._prefix + key)
+        await super().reset(key)
+        try:
+            await self._redis.delete(self._prefix + key)
+        except (RedisError, OSError) as exc:
+            _unreachable(exc)
+
+
+def _unreachable(exc: BaseException) -> None:
+    log.warning("rate limiter: Redis unreachable, counting in this process", error=str(exc))
