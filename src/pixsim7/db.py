@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,7 +18,6 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
-from sqlalchemy.util import await_only
 
 from pixsim7 import clock
 
@@ -79,10 +77,6 @@ class TimestampMixin:
     )
 
 
-WRITE_LOCK_TIMEOUT_S = 30.0  # as long as busy_timeout: a writer waiting longer fails
-_HELD = "pixsim7_write_lock"
-
-
 def create_engine(
     url: str, *, echo: bool = False, pool_size: int = 10, read_only: bool = False
 ) -> AsyncEngine:
@@ -114,34 +108,12 @@ def _configure_sqlite(engine: AsyncEngine, *, read_only: bool) -> None:
             conn.exec_driver_sql("BEGIN")
 
         return
-    # Take the write lock at BEGIN so concurrent writers queue instead of failing with
-    # "database is locked" when a reader upgrades to a writer. Within this process they
-    # queue on an asyncio lock first: SQLite's own busy handler polls with sleeps of up
-    # to 100 ms, so under load the lock sat idle between holders most of the time. Other
-    # processes (CLI commands) still meet busy_timeout.
-    locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
-
-    async def acquire() -> asyncio.Lock:
-        lock = locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
-        await asyncio.wait_for(lock.acquire(), WRITE_LOCK_TIMEOUT_S)
-        return lock
-
-    def release(conn: Any) -> None:
-        lock = conn.info.pop(_HELD, None)
-        if lock is not None:
-            lock.release()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.info[_HELD] = await_only(acquire())
-        try:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        except BaseException:
-            release(conn)
-            raise
-
-    event.listen(engine.sync_engine, "commit", release)
-    event.listen(engine.sync_engine, "rollback", release)
+        # Take the write lock at BEGIN so concurrent writers queue on busy_timeout instead
+        # of failing with "database is locked" when a reader upgrades to a writer.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:

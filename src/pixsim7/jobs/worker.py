@@ -217,10 +217,7 @@ class JobWorker:
             # Bounded: a provider hanging on a create must not outlast the grace a process
             # manager gives (10 s in Docker). What is still under way is then released
             # (`_release`), and the next worker asks the provider before submitting again.
-            _, pending = await asyncio.wait(self._submits, timeout=self.rt.config.shutdown_grace_s)
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+            await asyncio.wait(self._submits, timeout=self.rt.config.shutdown_grace_s)
 
     async def _release(self) -> None:
         rt, now = self.rt, clock.now()
