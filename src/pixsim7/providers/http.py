@@ -31,8 +31,10 @@ GET_RETRIES = 2
 _RETRY_DELAY_S = 0.5
 # Account slots bound how many calls are in flight, so the pool need not: with httpx's
 # default of 100 connections (20 kept alive) a busy scheduler queues inside httpcore, whose
-# queue costs O(waiting x connections) per request and reconnects all the time.
-LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=500, keepalive_expiry=30)
+# queue costs O(waiting x connections) per request and reconnects all the time. Idle
+# connections are dropped before common servers drop them (uvicorn after 5 s): reusing one
+# the server just closed fails a POST that cannot safely be retried.
+LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=500, keepalive_expiry=4)
 
 
 def retry_after_seconds(value: str | None) -> float | None:
