@@ -40,6 +40,18 @@ async def _drain(queue: asyncio.Queue[Event], until: int) -> list[Event]:
         await asyncio.sleep(0.05)
 
 
+def _recorder(client: httpx.AsyncClient, texts: list[str]) -> Any:
+    """An API caller that expects success and keeps every response body in `texts`."""
+
+    async def call(method: str, path: str, headers: dict[str, str], body: Any = None) -> Any:
+        r = await client.request(method, path, json=body, headers=headers)
+        assert r.status_code < 300, r.text
+        texts.append(r.text)
+        return r.json() if r.content else None
+
+    return call
+
+
 async def test_credentials_never_leave_in_responses_events_or_logs(
     client: httpx.AsyncClient,
     users: Users,
@@ -59,12 +71,7 @@ async def test_credentials_never_leave_in_responses_events_or_logs(
 
     configure("DEBUG", json=True)
     texts: list[str] = []
-
-    async def call(method: str, path: str, headers: dict[str, str], body: Any = None) -> Any:
-        r = await client.request(method, path, json=body, headers=headers)
-        assert r.status_code < 300, r.text
-        texts.append(r.text)
-        return r.json() if r.content else None
+    call = _recorder(client, texts)
 
     with caplog.at_level(logging.DEBUG):
         async with app.state.bus.subscribe() as queue:
@@ -153,12 +160,7 @@ async def test_credentials_never_leave_through_the_worker(
     pixverse.state.configure(api_key, credits={"openapi": 500})
     configure("DEBUG", json=True)
     texts: list[str] = []
-
-    async def call(method: str, path: str, headers: dict[str, str], body: Any = None) -> Any:
-        r = await client.request(method, path, json=body, headers=headers)
-        assert r.status_code < 300, r.text
-        texts.append(r.text)
-        return r.json() if r.content else None
+    call = _recorder(client, texts)
 
     async def finished(h: dict[str, str], job_id: int) -> dict[str, Any]:
         for _ in range(600):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -89,26 +88,11 @@ async def reload(session: AsyncSession, job_id: int) -> Job | None:
     return (await session.scalars(stmt)).first()
 
 
-@dataclass
-class _Checked:
-    """A job request that passed validation, with its price in every credit pool."""
-
-    provider_id: str
-    operation_type: str
-    params: dict[str, Any]
-    depends_on: builtins.list[int]
-    costs: dict[str, float]
-    credit_type: str | None
-
-    @property
-    def estimated_credits(self) -> float:
-        return self.costs.get(self.credit_type, 0.0) if self.credit_type else 0.0
-
-
 async def _check(
     session: AsyncSession, user: User, data: JobCreate, *, registry: Registry
-) -> _Checked:
-    """Everything `create` checks except quotas; raises field errors."""
+) -> tuple[JobEstimate, builtins.list[int]]:
+    """Everything `create` checks except quotas, raising field errors: what the job would
+    be and cost, and the jobs it depends on."""
     provider = registry.get(data.provider_id)
     if provider is None:
         raise errors.ValidationFailed(
@@ -154,29 +138,24 @@ async def _check(
     op = OperationType(spec.type)
     # One price per pool; the shown estimate is the pinned account's pool, else the first.
     costs = {p: provider.estimate_cost(op, params, p)[0] for p in provider.info.credit_pools}
-    return _Checked(
+    credit_type = pinned_pool or next(iter(costs), None)
+    priced = JobEstimate(
         provider_id=data.provider_id,
         operation_type=spec.type.value,
         params=params,
-        depends_on=depends_on,
+        credit_type=credit_type,
+        estimated_credits=costs.get(credit_type, 0.0) if credit_type else 0.0,
         costs=costs,
-        credit_type=pinned_pool or next(iter(costs), None),
     )
+    return priced, depends_on
 
 
 async def estimate(
     session: AsyncSession, user: User, data: JobCreate, *, registry: Registry
 ) -> JobEstimate:
     """What `create` would accept and charge, without creating anything (the form's preview)."""
-    checked = await _check(session, user, data, registry=registry)
-    return JobEstimate(
-        provider_id=checked.provider_id,
-        operation_type=checked.operation_type,
-        params=checked.params,
-        credit_type=checked.credit_type,
-        estimated_credits=checked.estimated_credits,
-        costs=checked.costs,
-    )
+    priced, _ = await _check(session, user, data, registry=registry)
+    return priced
 
 
 async def create(
@@ -188,7 +167,7 @@ async def create(
     settings: Settings,
     bus: EventBus,
 ) -> Job:
-    checked = await _check(session, user, data, registry=registry)
+    checked, depends_on = await _check(session, user, data, registry=registry)
     await quotas_service.check_job(session, user)
     job = Job(
         owner_id=user.id,
@@ -208,7 +187,7 @@ async def create(
     note(job, "created")
     session.add(job)
     await session.flush()
-    for parent in checked.depends_on:
+    for parent in depends_on:
         session.add(JobDependency(job_id=job.id, depends_on_id=parent))
     for credit_type, credits in checked.costs.items():
         session.add(JobCost(job_id=job.id, credit_type=credit_type, credits=credits))

@@ -182,11 +182,11 @@ class JobWorker:
                 )
             ).all()
             self._explain_after = jobs[-1].id if len(jobs) == rt.config.explain_batch else 0
-            explained = await waiting.reasons(session, jobs)
-            reasons = [(job, explained[job.id]) for job in jobs]
+            reasons = await waiting.reasons(session, jobs)
             await session.commit()
             changed = []
-            for job, why in reasons:
+            for job in jobs:
+                why = reasons[job.id]
                 if why == job.wait_reason:
                     continue
                 # One job per transaction, and only while still pending: this never
