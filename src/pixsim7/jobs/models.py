@@ -43,6 +43,9 @@ class Job(IdMixin, TimestampMixin, Base):
     # Lease: the worker holding the job, until when. Expired leases are claimable.
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # A cancel that came while the provider call was under way: the job keeps its account
+    # slot (the provider may be starting it) until the worker sees the answer and cancels.
+    cancel_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     next_check_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # next poll
 
     account_id: Mapped[int | None] = mapped_column(

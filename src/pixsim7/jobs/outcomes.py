@@ -56,14 +56,18 @@ async def accepted(
     *,
     next_check_at: dt.datetime,
 ) -> Job | None:
-    """The provider took the attempt. None when the job was cancelled meanwhile."""
+    """The provider took the attempt: the job is processing. None when it is not, because a
+    cancel was asked for meanwhile: the job stays `submitting`, holding its account slot,
+    until the caller has stopped it at the provider and calls `cancelled`."""
     now = clock.now()
     sub.status = SubmissionStatus.ACCEPTED.value
     sub.provider_job_id = provider_job_id
     sub.response = _small(raw)
     sub.responded_at = now
     result = await session.execute(
-        _in_flight(job_id, JobStatus.SUBMITTING).values(
+        _in_flight(job_id, JobStatus.SUBMITTING)
+        .where(Job.cancel_requested_at.is_(None))
+        .values(
             status=JobStatus.PROCESSING.value,
             provider_job_id=provider_job_id,
             submitted_at=now,
@@ -76,10 +80,51 @@ async def accepted(
     )
     job = await service.reload(session, job_id)
     if not result.rowcount or job is None:  # type: ignore[attr-defined]
-        sub.status = SubmissionStatus.CANCELLED.value
         return None
     service.note(job, "submitted", account_id=job.account_id, provider_job_id=provider_job_id)
     return job
+
+
+async def cancelled(
+    session: AsyncSession,
+    job_id: int,
+    *,
+    provider_job_id: str | None = None,
+    warning: str | None = None,
+) -> list[Job]:
+    """A cancel asked for mid-submit takes effect now that the provider call is over: the
+    job ends cancelled (keeping the provider's job id, to stop it there), its credits go
+    back to the account, its slot frees, its dependents fail. Returns the jobs changed;
+    empty when no cancel was asked for or the job is no longer submitting."""
+    job = await service.reload(session, job_id, lock=True)
+    if job is None or job.status != JobStatus.SUBMITTING or job.cancel_requested_at is None:
+        return []
+    now = clock.now()
+    await session.execute(
+        _in_flight(job_id, JobStatus.SUBMITTING).values(
+            status=JobStatus.CANCELLED.value,
+            provider_job_id=provider_job_id,
+            lease_owner=None,
+            lease_until=None,
+            reserved_credits=0.0,
+            wait_reason=None,
+            completed_at=now,
+            updated_at=now,
+        )
+    )
+    if job.account_id is not None and job.reserved_credits and job.credit_type:
+        await accounts_service.release_credits(
+            session, job.account_id, job.credit_type, job.reserved_credits
+        )
+    await session.refresh(job)
+    sub = await latest_submission(session, job_id)
+    if sub is not None:
+        sub.status = SubmissionStatus.CANCELLED.value
+        sub.finished_at = now
+    service.note(job, "cancelled", was="submitting", provider_job_id=provider_job_id)
+    if warning:
+        service.note(job, "not cancelled at the provider", warning=warning)
+    return [job, *await service.fail_dependents(session, job)]
 
 
 async def completed(
@@ -150,7 +195,9 @@ async def failed(
         "error_message": message,
         "updated_at": now,
     }
-    final = final or error_class in (ErrorClass.INPUT_MODERATION, ErrorClass.INVALID)
+    # A cancel asked for mid-submit: the failed call ends the job as cancelled.
+    cancelling = expect is JobStatus.SUBMITTING and job.cancel_requested_at is not None
+    final = final or cancelling or error_class in (ErrorClass.INPUT_MODERATION, ErrorClass.INVALID)
     if not final and error_class in (ErrorClass.TRANSIENT, ErrorClass.OUTPUT_MODERATION):
         retries += 1
         final = retries > policy.budget
@@ -160,7 +207,8 @@ async def failed(
         values["run_after"] = now + dt.timedelta(seconds=retry_after)
     final = final or job.attempts >= policy.max_attempts
     if final:
-        values |= {"status": JobStatus.FAILED.value, "completed_at": now, "wait_reason": None}
+        end = JobStatus.CANCELLED if cancelling else JobStatus.FAILED
+        values |= {"status": end.value, "completed_at": now, "wait_reason": None}
         values.pop("account_id")  # keep where it ran, for the record
     else:
         values |= {"status": JobStatus.PENDING.value, "progress": None}
@@ -188,7 +236,7 @@ async def failed(
         sub.error_class = error_class.value
         sub.error_message = message
         sub.finished_at = now
-    verb = "failed" if final else "requeued"
+    verb = "cancelled" if cancelling else "failed" if final else "requeued"
     service.note(job, verb, error_class=error_class.value, message=message, account_id=account_id)
     changed = [job]
     if final:

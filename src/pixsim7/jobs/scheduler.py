@@ -9,6 +9,8 @@ A worker that dies between 1 and 3 leaves a `submitting` job whose lease runs ou
 `recover` then asks the provider whether the attempt exists (`find_submission`) before
 submitting again. Where the provider cannot tell (Pixverse's platform API), it submits
 again once and says on the job and the submission that it may have been charged twice.
+A call whose connection broke after the request went out (`ProviderError.in_doubt`) is
+in the same doubt, and is settled the same way at once.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from pixsim7.providers.base import (
 from pixsim7.providers.comfyui import service as comfyui_service
 
 log = get_logger(__name__)
+MAX_SETTLES = 3  # in-doubt submits settled in a row before the job is retried as transient
 
 
 @dataclass
@@ -142,17 +145,38 @@ async def submit(rt: Runtime, attempt: Attempt) -> None:
         account = await session.get(ProviderAccount, sub.account_id)
         await session.commit()  # no transaction (no SQLite write lock) across provider calls
         provider = rt.provider(job.provider_id)
+        if account is None:
+            err = ProviderError("account deleted", error_class=ErrorClass.AUTH)
+            await _on_error(rt, session, job, provider, err, expect=JobStatus.SUBMITTING)
+            return
+        ctx = accounts_service.context(account, rt.settings)
         try:
-            if account is None:
-                raise ProviderError("account deleted", error_class=ErrorClass.AUTH)
-            ctx = accounts_service.context(account, rt.settings)
             result = await _submit(rt, job, sub, provider, ctx)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            await _on_error(rt, session, job, provider, exc, expect=JobStatus.SUBMITTING)
+            await _failed_submit(rt, session, job, sub, provider, ctx, exc)
             return
         await _accept(rt, session, job, sub, provider, result.provider_job_id, result.raw)
+
+
+async def _failed_submit(
+    rt: Runtime,
+    session: AsyncSession,
+    job: Job,
+    sub: ProviderSubmission,
+    provider: Provider,
+    ctx: AccountContext,
+    exc: Exception,
+    *,
+    settled: int = 0,
+) -> None:
+    if isinstance(exc, ProviderError) and exc.in_doubt and settled < MAX_SETTLES:
+        log.info("submit in doubt", job_id=job.id, message=exc.message)
+        service.note(job, "submit in doubt", message=exc.message)
+        await _settle(rt, session, job, sub, provider, ctx, settled=settled + 1)
+    else:
+        await _on_error(rt, session, job, provider, exc, expect=JobStatus.SUBMITTING)
 
 
 async def _submit(
@@ -196,23 +220,32 @@ async def _accept(
         )
 
     done = await transaction(rt, work)
-    if done is None:  # cancelled while we were submitting: stop it at the provider too
-        await _cancel_remote(rt, session, job, provider, provider_job_id)
+    if done is not None:
+        await service.emit(rt.bus, done)
+        rt.wake_poller.set()
         return
-    await service.emit(rt.bus, done)
-    rt.wake_poller.set()
+    # Cancelled while we were submitting: stopped at the provider before the account slot
+    # frees here, so the next job cannot find the provider's slot still taken.
+    warning = await _cancel_remote(rt, session, job, provider, provider_job_id)
+    await _cancel_if_asked(rt, job_id, provider_job_id=provider_job_id, warning=warning)
 
 
 async def _cancel_remote(
     rt: Runtime, session: AsyncSession, job: Job, provider: Provider, provider_job_id: str
-) -> None:
+) -> str | None:
+    """Stop the job at the provider; returns a warning when that cannot be done."""
     account = await session.get(ProviderAccount, job.account_id) if job.account_id else None
     if account is None:
-        return
+        return "its account is gone: the job may run on at the provider"
+    ctx = accounts_service.context(account, rt.settings)
+    if not provider.can_cancel(ctx):
+        return service.runs_on(provider)
     try:
-        await provider.cancel(accounts_service.context(account, rt.settings), provider_job_id)
+        await provider.cancel(ctx, provider_job_id)
     except Exception as exc:
         log.warning("provider cancel failed", job_id=job.id, error=str(exc))
+        return f"the provider's cancel failed ({exc}): the job may run on there"
+    return None
 
 
 async def _on_error(
@@ -233,7 +266,8 @@ async def _on_error(
     rt.touch(job.account_id)
 
     async def work(tx: AsyncSession) -> list[Job]:
-        current = await service.reload(tx, job_id)
+        # Locked: a cancel asked for now must not slip in between this read and the update.
+        current = await service.reload(tx, job_id, lock=True)
         assert current is not None
         return await outcomes.failed(
             tx,
@@ -273,48 +307,91 @@ async def recover(rt: Runtime) -> bool:
             return True
         ctx = accounts_service.context(account, rt.settings)
         await session.commit()
-        try:
-            request = await _request(rt, job, sub, provider, ctx)
-            if provider.can_find_submissions(ctx):
-                found = await provider.find_submission(ctx, request, sub.started_at.timestamp())
-                if found is not None:
-                    service.note(job, "recovered", provider_job_id=found, how="found at provider")
-                    await _accept(rt, session, job, sub, provider, found, {"recovered": True})
-                    return True
-                sub.status = SubmissionStatus.LOST.value
-                sub.finished_at = clock.now()
-                again = _new_submission(job, account.id, may_be_duplicate=False)
-                service.note(job, "recovered", how="provider never got it; submitting again")
-            else:
-                earlier = await _in_doubt_before(session, job.id)
-                if earlier:
-                    raise ProviderError(
-                        "the provider cannot say whether an in-doubt attempt exists and one "
-                        "resubmission was in doubt too; not submitting a third time",
-                        error_class=ErrorClass.INVALID,
-                    )
-                sub.status = SubmissionStatus.LOST.value
-                sub.may_be_duplicate = True
-                sub.finished_at = clock.now()
-                again = _new_submission(job, account.id, may_be_duplicate=True)
-                service.note(
-                    job,
-                    "resubmitted",
-                    warning="the worker died mid-submit and this provider cannot be asked "
-                    "whether it got the attempt: submitted again once; "
-                    "it may have been charged twice",
-                )
-            session.add(again)
-            await session.commit()
-            request = await _request(rt, job, again, provider, ctx)
-            result = await provider.submit(ctx, request)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            await _on_error(rt, session, job, provider, exc, expect=JobStatus.SUBMITTING)
-            return True
-        await _accept(rt, session, job, again, provider, result.provider_job_id, result.raw)
+        await _settle(rt, session, job, sub, provider, ctx)
         return True
+
+
+async def _settle(
+    rt: Runtime,
+    session: AsyncSession,
+    job: Job,
+    sub: ProviderSubmission,
+    provider: Provider,
+    ctx: AccountContext,
+    *,
+    settled: int = 0,
+) -> None:
+    """An attempt in doubt (its worker died mid-call, or the connection broke after the
+    request went out): ask the provider whether it has it before submitting again; where
+    it cannot be asked, submit again once and say it may have been charged twice."""
+    try:
+        request = await _request(rt, job, sub, provider, ctx)
+        if provider.can_find_submissions(ctx):
+            found = await provider.find_submission(ctx, request, sub.started_at.timestamp())
+            if found is not None:
+                service.note(job, "recovered", provider_job_id=found, how="found at provider")
+                await _accept(rt, session, job, sub, provider, found, {"recovered": True})
+                return
+            if await _cancel_if_asked(rt, job.id):
+                return
+            sub.status = SubmissionStatus.LOST.value
+            sub.finished_at = clock.now()
+            again = _new_submission(job, ctx.id, may_be_duplicate=False)
+            service.note(job, "recovered", how="provider never got it; submitting again")
+        else:
+            warning = "the cut-off attempt may have reached the provider and may be charged"
+            if await _cancel_if_asked(rt, job.id, warning=warning):
+                return
+            if await _in_doubt_before(session, job.id):
+                raise ProviderError(
+                    "the provider cannot say whether an in-doubt attempt exists and one "
+                    "resubmission was in doubt too; not submitting a third time",
+                    error_class=ErrorClass.INVALID,
+                )
+            sub.status = SubmissionStatus.LOST.value
+            sub.may_be_duplicate = True
+            sub.finished_at = clock.now()
+            again = _new_submission(job, ctx.id, may_be_duplicate=True)
+            service.note(
+                job,
+                "resubmitted",
+                warning="an attempt was cut off mid-submit and this provider cannot be asked "
+                "whether it got it: submitted again once; it may have been charged twice",
+            )
+        session.add(again)
+        await session.commit()
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:
+        await _on_error(rt, session, job, provider, exc, expect=JobStatus.SUBMITTING)
+        return
+    try:
+        result = await provider.submit(ctx, await _request(rt, job, again, provider, ctx))
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # in doubt again: settled again, a bounded number of times
+        await _failed_submit(rt, session, job, again, provider, ctx, exc, settled=settled)
+        return
+    await _accept(rt, session, job, again, provider, result.provider_job_id, result.raw)
+
+
+async def _cancel_if_asked(
+    rt: Runtime, job_id: int, *, provider_job_id: str | None = None, warning: str | None = None
+) -> bool:
+    """Carry out a cancel asked for while the job was submitting. Returns whether there
+    was one."""
+
+    async def work(tx: AsyncSession) -> list[Job]:
+        return await outcomes.cancelled(
+            tx, job_id, provider_job_id=provider_job_id, warning=warning
+        )
+
+    changed = await transaction(rt, work)
+    await rt.emit(changed)
+    if changed:
+        rt.touch(changed[0].account_id)
+        rt.wake_scheduler.set()
+    return bool(changed)
 
 
 async def _in_doubt_before(session: AsyncSession, job_id: int) -> bool:

@@ -94,6 +94,7 @@ class JobRead(BaseModel):
     )
     status: str
     wait_reason: str | None
+    cancel_requested_at: dt.datetime | None = None  # cancelled as soon as the provider answers
     attempts: int
     retries: int
     progress: float | None

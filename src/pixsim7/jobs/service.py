@@ -34,10 +34,10 @@ from pixsim7.jobs.schemas import (
     JobUpdate,
     SubmissionRead,
 )
-from pixsim7.jobs.states import ACTIVE, TERMINAL, JobStatus
+from pixsim7.jobs.states import TERMINAL, JobStatus
 from pixsim7.logging import get_logger
 from pixsim7.pagination import paginate
-from pixsim7.providers.base import OperationType
+from pixsim7.providers.base import OperationType, Provider
 from pixsim7.providers.registry import Registry
 from pixsim7.quotas import service as quotas_service
 from pixsim7.users.models import User
@@ -83,8 +83,12 @@ async def price_for_account(session: AsyncSession, job: Job, account_id: int) ->
         job.credit_type, job.estimated_credits = row
 
 
-async def reload(session: AsyncSession, job_id: int) -> Job | None:
+async def reload(session: AsyncSession, job_id: int, *, lock: bool = False) -> Job | None:
+    """The job as committed now; `lock`: and held until the transaction ends (PostgreSQL;
+    SQLite's write transactions hold the whole database)."""
     stmt = select(Job).where(Job.id == job_id).execution_options(populate_existing=True)
+    if lock:
+        stmt = stmt.with_for_update()
     return (await session.scalars(stmt)).first()
 
 
@@ -323,28 +327,65 @@ async def cancel(
     settings: Settings,
     bus: EventBus,
 ) -> Job:
-    """Pending: cancelled at once. Submitting/processing: cancelled here (its slot frees)
-    and the provider is asked to stop it; a worker mid-submit sees the cancel and cancels
-    the provider job itself."""
+    """Pending or processing: cancelled at once (a processing job is stopped at the
+    provider too). Submitting: the provider call is under way and may start a job there,
+    so the cancel is recorded and the worker carries it out when the call returns; the job
+    keeps its account slot until then."""
     job = await get_owned(session, user, job_id)
-    if job.status in TERMINAL:
-        raise errors.Conflict(f"the job is already {job.status}", code="job_finished")
-    was, provider_job_id, account_id = job.status, job.provider_job_id, job.account_id
+    for _ in range(3):  # the worker may move the job on between our read and our write
+        if job.status in TERMINAL:
+            raise errors.Conflict(f"the job is already {job.status}", code="job_finished")
+        if job.status == JobStatus.SUBMITTING:
+            done = job.cancel_requested_at is not None or await _request_cancel(session, job)
+        else:
+            done = await _cancel_now(session, job, registry=registry, settings=settings)
+        if done:
+            cancelled = job.status == JobStatus.CANCELLED
+            changed = await fail_dependents(session, job) if cancelled else []
+            await session.commit()
+            for item in (job, *changed):
+                await emit(bus, item)
+            if cancelled and job.account_id and job.provider_job_id:
+                await _cancel_at_provider(session, job, registry, settings)
+            return job
+        job = await reload(session, job.id) or job
+    raise errors.Conflict("the job kept changing; try again", code="job_busy")
+
+
+async def _request_cancel(session: AsyncSession, job: Job) -> bool:
+    now = clock.now()
+    asked = await session.execute(
+        sql_update_job(job.id)
+        .where(Job.status == JobStatus.SUBMITTING.value)
+        .values(cancel_requested_at=now, updated_at=now)
+    )
+    if not asked.rowcount:  # type: ignore[attr-defined]
+        return False
+    await session.refresh(job)
+    note(job, "cancel requested", reason="the provider call is under way")
+    return True
+
+
+async def _cancel_now(
+    session: AsyncSession, job: Job, *, registry: Registry, settings: Settings
+) -> bool:
+    was, account_id = job.status, job.account_id
+    now = clock.now()
     result = await session.execute(
         sql_update_job(job.id)
-        .where(Job.status.in_([s.value for s in ACTIVE]))
+        .where(Job.status == was)
         .values(
             status=JobStatus.CANCELLED.value,
             lease_owner=None,
             lease_until=None,
             wait_reason=None,
-            completed_at=clock.now(),
-            updated_at=clock.now(),
+            completed_at=now,
+            updated_at=now,
         )
     )
     if not result.rowcount:  # type: ignore[attr-defined]
-        raise errors.Conflict("the job has just finished", code="job_finished")
-    job = await reload(session, job.id) or job
+        return False
+    await session.refresh(job)
     if job.reserved_credits and account_id and job.credit_type:
         await accounts_service.release_credits(
             session, account_id, job.credit_type, job.reserved_credits
@@ -359,19 +400,15 @@ async def cancel(
         and account is not None
         and not provider.can_cancel(accounts_service.context(account, settings))
     ):
-        note(
-            job,
-            "not cancelled at the provider",
-            warning=f"{provider.info.name} offers no cancel on this account's API: the "
-            "job runs to its end there and may be charged",
-        )
-    changed = await fail_dependents(session, job)
-    await session.commit()
-    for item in (job, *changed):
-        await emit(bus, item)
-    if was == JobStatus.PROCESSING and provider_job_id and account_id:
-        await _cancel_at_provider(session, job, registry, settings, account_id, provider_job_id)
-    return job
+        note(job, "not cancelled at the provider", warning=runs_on(provider))
+    return True
+
+
+def runs_on(provider: Provider) -> str:
+    return (
+        f"{provider.info.name} offers no cancel on this account's API: the job runs to its "
+        "end there and may be charged"
+    )
 
 
 async def _cancel_at_provider(
@@ -379,15 +416,13 @@ async def _cancel_at_provider(
     job: Job,
     registry: Registry,
     settings: Settings,
-    account_id: int,
-    provider_job_id: str,
 ) -> None:
     provider = registry.get(job.provider_id)
-    account = await session.get(ProviderAccount, account_id)
-    if provider is None or account is None:
+    account = await session.get(ProviderAccount, job.account_id) if job.account_id else None
+    if provider is None or account is None or not job.provider_job_id:
         return
     try:
-        await provider.cancel(accounts_service.context(account, settings), provider_job_id)
+        await provider.cancel(accounts_service.context(account, settings), job.provider_job_id)
     except Exception as exc:  # best effort: the job is cancelled on our side either way
         log.warning("provider cancel failed", job_id=job.id, error=str(exc))
 
@@ -406,6 +441,10 @@ async def fail_dependents(session: AsyncSession, parent: Job) -> builtins.list[J
                     JobDependency.depends_on_id.in_(frontier),
                     Job.status == JobStatus.PENDING.value,
                 )
+                # Locked and read afresh: the worker may have just written a wait reason
+                # that must not outlive the failure (an unchanged attribute is not written).
+                .with_for_update(of=Job)
+                .execution_options(populate_existing=True)
             )
         ).all()
         frontier = []
@@ -463,6 +502,7 @@ async def retry(session: AsyncSession, user: User, job_id: int, *, bus: EventBus
             completed_at=None,
             lease_owner=None,
             lease_until=None,
+            cancel_requested_at=None,
             updated_at=clock.now(),
         )
     )

@@ -19,7 +19,6 @@ TERMINAL: frozenset[JobStatus] = frozenset(
 )
 # Jobs that hold an account slot: in-flight counts are derived from these.
 IN_FLIGHT: frozenset[JobStatus] = frozenset({JobStatus.SUBMITTING, JobStatus.PROCESSING})
-ACTIVE: frozenset[JobStatus] = frozenset(JobStatus) - TERMINAL
 
 
 class SubmissionStatus(StrEnum):

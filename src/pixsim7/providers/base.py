@@ -53,6 +53,7 @@ class ProviderError(Exception):
         code: str | int | None = None,
         retry_after: float | None = None,
         http_status: int | None = None,
+        in_doubt: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -60,6 +61,9 @@ class ProviderError(Exception):
         self.code = code
         self.retry_after = retry_after
         self.http_status = http_status
+        # The request may have reached the provider and been acted on (the connection
+        # failed after it was sent): a create may exist, and may be charged.
+        self.in_doubt = in_doubt
 
     def __repr__(self) -> str:
         return f"ProviderError({self.error_class.value}, code={self.code!r}, {self.message!r})"

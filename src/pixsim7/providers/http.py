@@ -37,6 +37,22 @@ _RETRY_DELAY_S = 0.5
 LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=500, keepalive_expiry=4)
 
 
+# Failures that happen before any byte of the request leaves: the provider cannot have it.
+_NOT_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.UnsupportedProtocol,
+    httpx.LocalProtocolError,
+)
+
+
+def _maybe_sent(method: str, exc: httpx.HTTPError) -> bool:
+    """Whether a failed non-GET call may still have been carried out by the provider (the
+    connection broke or timed out after the request went out)."""
+    return method.upper() != "GET" and not isinstance(exc, _NOT_SENT)
+
+
 def retry_after_seconds(value: str | None) -> float | None:
     """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
     if not value:
@@ -127,13 +143,16 @@ class HttpClient:
         except httpx.TimeoutException as exc:
             log.info("provider.http.timeout", method=method, path=path)
             raise ProviderError(
-                f"timeout on {method} {path}", error_class=ErrorClass.TRANSIENT
+                f"timeout on {method} {path}",
+                error_class=ErrorClass.TRANSIENT,
+                in_doubt=_maybe_sent(method, exc),
             ) from exc
         except httpx.TransportError as exc:
             log.info("provider.http.error", method=method, path=path, error=type(exc).__name__)
             raise ProviderError(
                 f"network error on {method} {path}: {type(exc).__name__}",
                 error_class=ErrorClass.TRANSIENT,
+                in_doubt=_maybe_sent(method, exc),
             ) from exc
         status = response.status_code
         log.debug("provider.http", method=method, path=path, status=status)
