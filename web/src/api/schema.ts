@@ -1543,6 +1543,8 @@ export interface components {
             asset_id: number | null;
             /** Attempts */
             attempts: number;
+            /** Cancel Requested At */
+            cancel_requested_at?: string | null;
             /** Completed At */
             completed_at: string | null;
             /**
@@ -1660,6 +1662,8 @@ export interface components {
             asset_id: number | null;
             /** Attempts */
             attempts: number;
+            /** Cancel Requested At */
+            cancel_requested_at?: string | null;
             /** Completed At */
             completed_at: string | null;
             /**

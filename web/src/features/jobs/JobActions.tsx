@@ -10,7 +10,7 @@ export function JobActions({ job }: { job: Job }) {
   const busy = cancel.isPending || retry.isPending || priority.isPending;
   return (
     <span className="row">
-      {ACTIVE.includes(job.status) && (
+      {ACTIVE.includes(job.status) && !job.cancel_requested_at && (
         <button type="button" disabled={busy} onClick={() => cancel.mutate(job.id)}>
           Cancel
         </button>

@@ -16,6 +16,7 @@ const job = (id: number, status: string, extra: object = {}) => ({
   actual_credits: null,
   credit_type: null,
   wait_reason: null,
+  cancel_requested_at: null,
   progress: null,
   priority: 0,
   created_at: "2026-03-01T10:00:00Z",
@@ -41,5 +42,21 @@ describe("the jobs page", () => {
     expect(done.getByText("completed")).toHaveClass("status-completed");
     expect(done.getByRole("link", { name: "result" })).toHaveAttribute("href", "/gallery/9");
     expect(container.querySelector("tr[data-job-id='1'] td[data-label='Cost']")).toHaveTextContent("3");
+  });
+
+  it("says a cancel waits for the provider, and offers no second cancel", async () => {
+    stubFetch({
+      "GET /api/v1/jobs": {
+        body: { items: [job(3, "submitting", { cancel_requested_at: "2026-03-01T10:00:01Z" }), job(4, "submitting")], next_cursor: null },
+      },
+      "GET /api/v1/providers": { body: { items: [], next_cursor: null } },
+      "GET /api/v1/jobs/stats": { body: { by_status: {}, paused: false } },
+    });
+    renderPage(<JobsPage />, { path: "/jobs" });
+    const row = async (id: number) => within((await screen.findByText(`#${id}`)).closest("tr")!);
+    const asked = await row(3);
+    expect(asked.getByText("cancelling when the provider answers")).toBeInTheDocument();
+    expect(asked.queryByRole("button", { name: "Cancel" })).toBeNull();
+    expect((await row(4)).getByRole("button", { name: "Cancel" })).toBeInTheDocument();
   });
 });
