@@ -259,7 +259,11 @@ async def test_the_worker_publishes_the_accounts_it_changes(
     account = await add_account(client, h, pixverse, "live-token", credits=500)
     seen: list[dict] = []
     async with app.state.bus.subscribe() as queue:
-        job = (await client.post("/api/v1/jobs", json=pixverse_job("live"), headers=h)).json()
+        # Running for 2 s at the fake: several of the worker's 0.5 s publishing rounds see
+        # the slot taken.
+        job = (
+            await client.post("/api/v1/jobs", json=pixverse_job("live [secs:2]"), headers=h)
+        ).json()
         assert (await wait_for(client, h, job["id"]))["status"] == "completed"
         # Balance sync happens after completion: wait until an event shows the balance the
         # account now has, with its slot free.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 
 from tests.assets.conftest import png_bytes
@@ -36,6 +38,20 @@ async def test_daily_job_limit(client: httpx.AsyncClient, users: Users) -> None:
     r = await client.post(f"/api/v1/jobs/{first}/retry", headers=h)  # a retry is a new run
     assert r.status_code == 429 and r.json()["error"]["code"] == "quota_jobs_per_day"
     assert (await _me(client, h))["usage"]["jobs_created"] == 2
+
+
+async def test_concurrent_creates_cannot_pass_the_daily_limit(
+    client: httpx.AsyncClient, users: Users
+) -> None:
+    admin, h = await users.create(admin=True), await users.create()
+    me = await _me(client, h)
+    await _limit(client, admin, me["id"], max_jobs_per_day=3)
+    answers = await asyncio.gather(
+        *(client.post("/api/v1/jobs", json=text_job(f"race {i}"), headers=h) for i in range(8))
+    )
+    assert sorted(r.status_code for r in answers) == [201] * 3 + [429] * 5
+    assert (await _me(client, h))["usage"]["jobs_created"] == 3
+    assert len((await client.get("/api/v1/jobs", headers=h)).json()["items"]) == 3
 
 
 async def test_storage_limit_and_usage(client: httpx.AsyncClient, users: Users) -> None:

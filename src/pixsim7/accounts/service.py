@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pixsim7 import clock, errors
@@ -84,23 +84,22 @@ async def record_success(session: AsyncSession, account_id: int, generation_seco
     """A job finished on this account. After `PROBE_AFTER_SUCCESSES` in a row, a limit
     learned downward is raised by one towards its ceiling."""
     acc = ProviderAccount
+    # One statement: every right-hand side reads the row as it was before this update.
+    probe = and_(
+        acc.consecutive_successes + 1 >= PROBE_AFTER_SUCCESSES,
+        acc.max_concurrent_jobs < acc.max_concurrent_jobs_ceiling,
+    )
     await session.execute(
         update(acc)
         .where(acc.id == account_id)
         .values(
             success_count=acc.success_count + 1,
             total_generation_seconds=acc.total_generation_seconds + max(0.0, generation_seconds),
-            consecutive_successes=acc.consecutive_successes + 1,
+            consecutive_successes=case((probe, 0), else_=acc.consecutive_successes + 1),
+            max_concurrent_jobs=case(
+                (probe, acc.max_concurrent_jobs + 1), else_=acc.max_concurrent_jobs
+            ),
         )
-    )
-    await session.execute(
-        update(acc)
-        .where(
-            acc.id == account_id,
-            acc.consecutive_successes >= PROBE_AFTER_SUCCESSES,
-            acc.max_concurrent_jobs < acc.max_concurrent_jobs_ceiling,
-        )
-        .values(max_concurrent_jobs=acc.max_concurrent_jobs + 1, consecutive_successes=0)
     )
 
 

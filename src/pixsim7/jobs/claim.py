@@ -65,7 +65,7 @@ _WORKER = bindparam("claim_worker", type_=String())
 
 @dataclass(frozen=True)
 class Claimed:
-    job_id: int
+    job: Job  # as the claim left it
     account_id: int
 
 
@@ -243,7 +243,7 @@ def _claim_statement(pg: bool, strategies: frozenset[tuple[str, SelectionStrateg
         job_id = job_id.with_for_update(skip_locked=True, of=cand)
         account_id = account_id.with_for_update(skip_locked=True, of=pick)
     return (
-        update(jobs)
+        update(Job)
         .where(jobs.c.id == job_id.scalar_subquery())
         .values(
             status=JobStatus.SUBMITTING.value,
@@ -254,7 +254,8 @@ def _claim_statement(pg: bool, strategies: frozenset[tuple[str, SelectionStrateg
             wait_reason=None,
             updated_at=_NOW,
         )
-        .returning(jobs.c.id, jobs.c.account_id)
+        .returning(Job)
+        .execution_options(synchronize_session=False, populate_existing=True)
     )
 
 
@@ -267,7 +268,8 @@ async def claim_next(
     strategies: dict[str, SelectionStrategy],
 ) -> Claimed | None:
     """Take the best ready job (priority, then age) that some account can serve, with that
-    account, in one statement. The caller commits (after writing the submission row)."""
+    account, in one statement. The caller commits (after writing the submission row), or,
+    when this returns None, rolls back what the statement may have changed."""
     stmt = _claim_statement(_postgres(session), frozenset(strategies.items()))
     params = {
         "claim_now": now,
@@ -275,17 +277,20 @@ async def claim_next(
         "claim_lease_until": lease_until,
         "claim_worker": worker_id,
     }
-    row = (await session.execute(stmt, params)).first()
-    if row is None:
+    job = (await session.execute(stmt, params)).scalars().first()
+    if job is None:
         return None
-    if row.account_id is None or not await _still_fits(session, row.account_id, now):
-        # Every fitting account was locked by another claimer, or it filled up meanwhile.
-        await session.rollback()
+    account_id = job.account_id
+    if account_id is None:  # every fitting account was locked by another claimer
+        return None
+    # PostgreSQL: it may have filled up meanwhile. (SQLite's writers run one at a time: the
+    # statement's own count is current.)
+    if _postgres(session) and not await _still_fits(session, account_id, now):
         return None
     await session.execute(
-        update(ProviderAccount).where(ProviderAccount.id == row.account_id).values(last_used_at=now)
+        update(ProviderAccount).where(ProviderAccount.id == account_id).values(last_used_at=now)
     )
-    return Claimed(job_id=row.id, account_id=row.account_id)
+    return Claimed(job=job, account_id=account_id)
 
 
 async def _still_fits(session: AsyncSession, account_id: int, now: dt.datetime) -> bool:

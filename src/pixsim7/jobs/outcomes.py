@@ -17,9 +17,11 @@ Error classes (providers/base.py):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pixsim7 import clock
@@ -49,23 +51,35 @@ def _in_flight(job_id: int, status: JobStatus) -> Any:
 
 async def accepted(
     session: AsyncSession,
-    job_id: int,
-    sub: ProviderSubmission,
+    job: Job,
+    sub_id: int,
     provider_job_id: str,
     raw: dict[str, Any],
     *,
     next_check_at: dt.datetime,
 ) -> Job | None:
-    """The provider took the attempt: the job is processing. None when it is not, because a
-    cancel was asked for meanwhile: the job stays `submitting`, holding its account slot,
-    until the caller has stopped it at the provider and calls `cancelled`."""
+    """The provider took the attempt: the job is processing (returned as it is now). None
+    when it is not, because a cancel was asked for meanwhile: the job stays `submitting`,
+    holding its account slot, until the caller has stopped it at the provider and calls
+    `cancelled`. `job` is the worker's copy, current since its claim (nobody else writes
+    a submitting job's row, and a cancel request makes the update below miss)."""
     now = clock.now()
-    sub.status = SubmissionStatus.ACCEPTED.value
-    sub.provider_job_id = provider_job_id
-    sub.response = _small(raw)
-    sub.responded_at = now
-    result = await session.execute(
-        _in_flight(job_id, JobStatus.SUBMITTING)
+    await session.execute(
+        update(ProviderSubmission)
+        .where(ProviderSubmission.id == sub_id)
+        .values(
+            status=SubmissionStatus.ACCEPTED.value,
+            provider_job_id=provider_job_id,
+            response=_small(raw),
+            responded_at=now,
+        )
+    )
+    history = service.noted(
+        job, "submitted", account_id=job.account_id, provider_job_id=provider_job_id
+    )
+    return await _returning(
+        session,
+        _in_flight(job.id, JobStatus.SUBMITTING)
         .where(Job.cancel_requested_at.is_(None))
         .values(
             status=JobStatus.PROCESSING.value,
@@ -75,14 +89,16 @@ async def accepted(
             lease_owner=None,
             lease_until=None,
             progress=0.0,
+            history=history,
             updated_at=now,
-        )
+        ),
     )
-    job = await service.reload(session, job_id)
-    if not result.rowcount or job is None:  # type: ignore[attr-defined]
-        return None
-    service.note(job, "submitted", account_id=job.account_id, provider_job_id=provider_job_id)
-    return job
+
+
+async def _returning(session: AsyncSession, stmt: Any) -> Job | None:
+    """Run a conditional job UPDATE; the job as updated, or None when it did not match."""
+    stmt = stmt.returning(Job).execution_options(populate_existing=True)
+    return (await session.execute(stmt)).scalars().first()
 
 
 async def cancelled(
@@ -133,9 +149,12 @@ async def completed(
     *,
     result_url: str | None,
     asset_id: int | None,
+    sub: ProviderSubmission | None,
 ) -> bool:
+    """`job` as read in this transaction, `sub` its latest submission."""
     now = clock.now()
-    result = await session.execute(
+    done = await _returning(
+        session,
         _in_flight(job.id, JobStatus.PROCESSING).values(
             status=JobStatus.COMPLETED.value,
             result_url=result_url,
@@ -148,14 +167,12 @@ async def completed(
             lease_until=None,
             next_check_at=None,
             wait_reason=None,
+            history=service.noted(job, "completed"),
             updated_at=now,
-        )
+        ),
     )
-    if not result.rowcount:  # type: ignore[attr-defined]
+    if done is None:
         return False
-    await session.refresh(job)
-    service.note(job, "completed")
-    sub = await latest_submission(session, job.id)
     if sub is not None:
         sub.status = SubmissionStatus.SUCCEEDED.value
         sub.finished_at = now
@@ -295,8 +312,6 @@ def _why_requeued(cls: ErrorClass, account_id: int | None, run_after: dt.datetim
 
 
 async def latest_submission(session: AsyncSession, job_id: int) -> ProviderSubmission | None:
-    from sqlalchemy import select
-
     stmt = (
         select(ProviderSubmission)
         .where(ProviderSubmission.job_id == job_id)
@@ -304,6 +319,19 @@ async def latest_submission(session: AsyncSession, job_id: int) -> ProviderSubmi
         .limit(1)
     )
     return (await session.scalars(stmt)).first()
+
+
+async def latest_submissions(
+    session: AsyncSession, job_ids: Sequence[int]
+) -> dict[int, ProviderSubmission]:
+    """Each job's latest submission, in one query."""
+    top = (
+        select(func.max(ProviderSubmission.id))
+        .where(ProviderSubmission.job_id.in_(job_ids))
+        .group_by(ProviderSubmission.job_id)
+    )
+    rows = await session.scalars(select(ProviderSubmission).where(ProviderSubmission.id.in_(top)))
+    return {sub.job_id: sub for sub in rows}
 
 
 def _small(raw: dict[str, Any]) -> dict[str, Any]:

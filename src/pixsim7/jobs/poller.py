@@ -20,7 +20,7 @@ from pixsim7 import clock
 from pixsim7.accounts import service as accounts_service
 from pixsim7.accounts.models import ProviderAccount
 from pixsim7.jobs import claim, handover, outcomes, service
-from pixsim7.jobs.models import Job
+from pixsim7.jobs.models import Job, ProviderSubmission
 from pixsim7.jobs.runtime import Runtime, transaction
 from pixsim7.jobs.states import JobStatus
 from pixsim7.logging import get_logger
@@ -89,11 +89,17 @@ class Poller:
         order = sorted(jobs, key=lambda j: (j.account_id or 0, j.id))
 
         async def apply(tx: AsyncSession) -> list[Job]:
+            # The round's jobs and their latest attempts read afresh in two queries.
+            fresh = await tx.scalars(
+                select(Job).where(Job.id.in_(ids)).execution_options(populate_existing=True)
+            )
+            current = {job.id: job for job in fresh}
+            subs = await outcomes.latest_submissions(tx, ids)
             changed: list[Job] = []
             for stale in order:
-                job = await tx.get(Job, stale.id)
+                job = current.get(stale.id)
                 if job is not None and await self._apply(
-                    tx, job, answer_of[job.id], outputs.get(job.id)
+                    tx, job, answer_of[job.id], outputs.get(job.id), subs.get(job.id)
                 ):
                     changed.append(job)
             return changed
@@ -185,6 +191,7 @@ class Poller:
         job: Job,
         answer: Answers,
         output: int | BaseException | None,
+        sub: ProviderSubmission | None,
     ) -> bool:
         """Apply one job's answer; True if the job changed in a way screens should see."""
         rt = self.rt
@@ -201,7 +208,7 @@ class Poller:
             ProviderStatus.FAILED,
             ProviderStatus.CANCELLED,
         ):
-            return await self._finish(session, job, result, output)
+            return await self._finish(session, job, result, output, sub)
         started = job.submitted_at or now
         if (now - started).total_seconds() > provider.info.timeout_s:
             await outcomes.failed(
@@ -243,11 +250,12 @@ class Poller:
         job: Job,
         result: PollResult,
         output: int | BaseException | None,
+        sub: ProviderSubmission | None,
     ) -> bool:
         rt = self.rt
         if result.status is ProviderStatus.SUCCEEDED and not isinstance(output, BaseException):
             return await outcomes.completed(
-                session, job, result_url=result.output_url, asset_id=output
+                session, job, result_url=result.output_url, asset_id=output, sub=sub
             )
         if isinstance(output, BaseException):  # the output could not be taken in
             provider = rt.provider(job.provider_id)

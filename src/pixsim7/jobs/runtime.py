@@ -26,6 +26,7 @@ from pixsim7.providers.registry import Registry
 class WorkerConfig:
     lease_s: float = 60.0  # a dead worker's submitting jobs are recovered after this
     submit_concurrency: int = 32  # provider submit calls under way at once
+    claim_batch: int = 16  # jobs claimed per transaction
     poll_batch: int = 500  # processing jobs taken per polling round
     poll_concurrency: int = 32  # poll calls under way at once
     tick_s: float = 0.5  # idle wait between claims when nothing woke us

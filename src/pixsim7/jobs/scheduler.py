@@ -49,45 +49,77 @@ MAX_SETTLES = 3  # in-doubt submits settled in a row before the job is retried a
 
 @dataclass
 class Attempt:
-    job_id: int
-    submission_id: int
+    """A claimed job with its submission row and account, as committed by the claim
+    (handed to `submit` as they are: reading them again would cost three queries)."""
+
+    job: Job
+    sub: ProviderSubmission
+    account: ProviderAccount | None
 
 
-async def claim_one(rt: Runtime) -> Attempt | None:
-    """Step 1: claim, reserve credits, write the submission row; one commit."""
+async def claim_batch(rt: Runtime, limit: int) -> list[Attempt]:
+    """Step 1 for up to `limit` jobs: claim, reserve credits, write the submission rows;
+    one transaction (each claim in a savepoint, so one that cannot go ahead is undone
+    alone and ends the batch)."""
+    taken: list[tuple[Job, int]] = []
     async with rt.db.sessionmaker() as session:
-        # Begin first: on SQLite that waits for the write lock, so `now` (the job's
+        # Begin first: on SQLite that waits for the write lock, so `now` (the jobs'
         # started_at) is not older than a dependency's completion committed meanwhile.
         await session.connection()
         now = clock.now()
-        got = await claim.claim_next(
-            session,
-            worker_id=rt.worker_id,
-            now=now,
-            lease_until=rt.lease_until(),
-            strategies=rt.strategies,
-        )
-        if got is None:
+        for _ in range(limit):
+            savepoint = await session.begin_nested()
+            got = await _claim_in(rt, session, now)
+            if got is None:
+                await savepoint.rollback()
+                break
+            await savepoint.commit()
+            taken.append(got)
+        if not taken:
             await session.rollback()
-            return None
-        job = await service.reload(session, got.job_id)
-        assert job is not None
-        if job.credit_type:
-            await service.price_for_account(session, job, got.account_id)
-        if job.credit_type and job.estimated_credits > 0:
-            if not await accounts_service.reserve_credits(
-                session, got.account_id, job.credit_type, job.estimated_credits
-            ):
-                await session.rollback()  # the pool shrank since the claim looked
-                return None
-            job.reserved_credits = job.estimated_credits
-        sub = _new_submission(job, got.account_id, may_be_duplicate=False)
-        session.add(sub)
-        service.note(job, "claimed", account_id=got.account_id, worker=rt.worker_id)
+            return []
+        subs = []
+        for job, account_id in taken:
+            if job.credit_type and job.estimated_credits > 0:
+                job.reserved_credits = job.estimated_credits  # reserved in `_claim_in`
+            subs.append(_new_submission(job, account_id, may_be_duplicate=False))
+            service.note(job, "claimed", account_id=account_id, worker=rt.worker_id)
+        session.add_all(subs)
+        ids = {account_id for _, account_id in taken}
+        accounts = {
+            a.id: a
+            for a in await session.scalars(
+                select(ProviderAccount).where(ProviderAccount.id.in_(ids))
+            )
+        }
         await session.commit()
-        await service.emit(rt.bus, job)
-        rt.touch(got.account_id)
-        return Attempt(job.id, sub.id)
+    await rt.emit([job for job, _ in taken])
+    rt.touch(*ids)
+    return [
+        Attempt(job, sub, accounts.get(account_id))
+        for (job, account_id), sub in zip(taken, subs, strict=True)
+    ]
+
+
+async def _claim_in(rt: Runtime, session: AsyncSession, now: dt.datetime) -> tuple[Job, int] | None:
+    got = await claim.claim_next(
+        session,
+        worker_id=rt.worker_id,
+        now=now,
+        lease_until=rt.lease_until(),
+        strategies=rt.strategies,
+    )
+    if got is None:
+        return None
+    job = got.job
+    if job.credit_type:
+        await service.price_for_account(session, job, got.account_id)
+    reserved = not (job.credit_type and job.estimated_credits > 0) or (
+        await accounts_service.reserve_credits(
+            session, got.account_id, job.credit_type, job.estimated_credits
+        )
+    )
+    return (job, got.account_id) if reserved else None  # else the pool shrank meanwhile
 
 
 def _new_submission(job: Job, account_id: int, *, may_be_duplicate: bool) -> ProviderSubmission:
@@ -139,11 +171,10 @@ async def _extra(rt: Runtime, job: Job) -> dict[str, Any]:
 async def submit(rt: Runtime, attempt: Attempt) -> None:
     """Steps 2 and 3 for a claimed attempt."""
     async with rt.db.sessionmaker() as session:
-        job = await session.get(Job, attempt.job_id)
-        sub = await session.get(ProviderSubmission, attempt.submission_id)
-        assert job is not None and sub is not None
-        account = await session.get(ProviderAccount, sub.account_id)
-        await session.commit()  # no transaction (no SQLite write lock) across provider calls
+        job, sub, account = attempt.job, attempt.sub, attempt.account
+        # Attached to this session without a query; no transaction is open across the
+        # provider call (on SQLite that would hold the write lock).
+        session.add_all([job, sub])
         provider = rt.provider(job.provider_id)
         if account is None:
             err = ProviderError("account deleted", error_class=ErrorClass.AUTH)
@@ -213,10 +244,8 @@ async def _accept(
     job_id, sub_id = job.id, sub.id
 
     async def work(tx: AsyncSession) -> Job | None:
-        attempt = await tx.get(ProviderSubmission, sub_id)
-        assert attempt is not None
         return await outcomes.accepted(
-            tx, job_id, attempt, provider_job_id, raw, next_check_at=rt.first_check(provider)
+            tx, job, sub_id, provider_job_id, raw, next_check_at=rt.first_check(provider)
         )
 
     done = await transaction(rt, work)
@@ -234,7 +263,9 @@ async def _cancel_remote(
     rt: Runtime, session: AsyncSession, job: Job, provider: Provider, provider_job_id: str
 ) -> str | None:
     """Stop the job at the provider; returns a warning when that cannot be done."""
-    account = await session.get(ProviderAccount, job.account_id) if job.account_id else None
+    await session.commit()  # read below without holding a write transaction open
+    async with rt.db.reader() as reader:
+        account = await reader.get(ProviderAccount, job.account_id) if job.account_id else None
     if account is None:
         return "its account is gone: the job may run on at the provider"
     ctx = accounts_service.context(account, rt.settings)

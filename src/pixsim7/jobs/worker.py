@@ -17,9 +17,10 @@ import secrets
 import signal
 import socket
 from collections.abc import AsyncIterator
+from typing import cast
 
 from fastapi import FastAPI
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 
 from pixsim7 import clock
 from pixsim7.accounts import service as accounts_service
@@ -117,13 +118,13 @@ class JobWorker:
             return 1
         if not pending:
             return 0
-        attempt = await scheduler.claim_one(self.rt)
-        if attempt is None:
-            return 0
-        task = asyncio.create_task(scheduler.submit(self.rt, attempt))
-        self._submits.add(task)
-        task.add_done_callback(self._submit_done)
-        return 1
+        room = self.rt.config.submit_concurrency - len(self._submits)
+        attempts = await scheduler.claim_batch(self.rt, min(room, self.rt.config.claim_batch))
+        for attempt in attempts:
+            task = asyncio.create_task(scheduler.submit(self.rt, attempt))
+            self._submits.add(task)
+            task.add_done_callback(self._submit_done)
+        return len(attempts)
 
     def _submit_done(self, task: asyncio.Task[None]) -> None:
         self._submits.discard(task)
@@ -184,22 +185,32 @@ class JobWorker:
             self._explain_after = jobs[-1].id if len(jobs) == rt.config.explain_batch else 0
             reasons = await waiting.reasons(session, jobs)
             await session.commit()
+            # One short transaction for the batch (on SQLite, one write instead of one per
+            # job queueing against the claims). Rows still pending and not locked by anyone
+            # else: this never waits for a lock, so it cannot deadlock with a cancel or a
+            # failing parent; a skipped job is explained next time.
+            stale = {j.id: j for j in jobs if reasons[j.id] != j.wait_reason}
             changed = []
-            for job in jobs:
-                why = reasons[job.id]
-                if why == job.wait_reason:
-                    continue
-                # One job per transaction, and only while still pending: this never
-                # holds a row that a claim or a cancel is about to take.
-                result = await session.execute(
-                    service.sql_update_job(job.id)
-                    .where(Job.status == JobStatus.PENDING.value)
-                    .values(wait_reason=why)
+            if stale:
+                free = (
+                    select(Job.id)
+                    .where(Job.id.in_(stale), Job.status == JobStatus.PENDING.value)
+                    .order_by(Job.id)
                 )
+                if rt.db.dialect == "postgresql":
+                    free = free.with_for_update(skip_locked=True)
+                changed = [stale[i] for i in await session.scalars(free)]
+                if changed:
+                    jobs_table = cast(Table, Job.__table__)
+                    await session.execute(
+                        update(jobs_table)
+                        .where(jobs_table.c.id == bindparam("job"))
+                        .values(wait_reason=bindparam("why")),
+                        [{"job": j.id, "why": reasons[j.id]} for j in changed],
+                    )
+                for job in changed:
+                    job.wait_reason = reasons[job.id]
                 await session.commit()
-                if result.rowcount:  # type: ignore[attr-defined]
-                    job.wait_reason = why
-                    changed.append(job)
         for job in [*orphans, *changed]:
             await service.emit(rt.bus, job)
         rt.touch(*restored)

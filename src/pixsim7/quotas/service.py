@@ -68,9 +68,29 @@ async def check_job(session: AsyncSession, user: User, *, adding: int = 1) -> No
         )
 
 
-async def record_job(session: AsyncSession, user: User, *, count: int = 1) -> None:
-    """Count created jobs for today. The caller commits."""
-    await _add(session, user.id, jobs_created=count)
+async def take_job(session: AsyncSession, user: User) -> None:
+    """Count one created job for today, or raise QuotaExceeded when the daily limit is
+    reached. Check and count are one statement, so concurrent creates cannot both take
+    the last job of the day. The caller commits."""
+    day = _today()
+    row = UserQuotaUsage
+    take = (
+        update(row)
+        .where(
+            row.user_id == user.id,
+            row.day == day,
+            row.jobs_created + 1 <= user.max_jobs_per_day,
+        )
+        .values(jobs_created=row.jobs_created + 1)
+        .returning(row.jobs_created)
+    )
+    if (await session.execute(take)).first() is not None:
+        return
+    await insert_ignore(session, row, {"user_id": user.id, "day": day})  # first of the day
+    if (await session.execute(take)).first() is None:
+        raise errors.QuotaExceeded(
+            f"daily job limit reached ({user.max_jobs_per_day})", code="quota_jobs_per_day"
+        )
 
 
 async def record_credits(session: AsyncSession, user_id: int, credits: float) -> None:
