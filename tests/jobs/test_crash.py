@@ -33,6 +33,16 @@ pytestmark = pytest.mark.crash
 CLI = Path(sys.executable).parent / "pixsim7"
 
 
+def is_create(path: str) -> bool:
+    """A Pixverse generation call, on the web API or the platform API."""
+    if path.startswith("/openapi/v2/video/"):
+        return path.endswith("/generate")
+    return path.startswith("/creative_platform/video/") and path.rsplit("/", 1)[-1] not in (
+        "personal",
+        "delete",
+    )
+
+
 class SlowCreates:
     """Delay generation calls so a kill lands mid-submit."""
 
@@ -40,11 +50,7 @@ class SlowCreates:
         self.app, self.seconds = app, seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "")
-        if path.startswith("/creative_platform/video/") and path.rsplit("/", 1)[-1] not in (
-            "personal",
-            "delete",
-        ):
+        if is_create(scope.get("path", "")):
             await asyncio.sleep(self.seconds)
         await self.app(scope, receive, send)
 

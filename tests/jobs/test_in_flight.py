@@ -15,17 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from pixsim7.jobs.worker import JobWorker
 from pixsim7.providers.fakekit import FakeServer, FakeState
 from tests.jobs.conftest import add_account, pixverse_job, wait_for
-from tests.jobs.test_crash import SlowCreates
-
-
-def _is_create(path: str) -> bool:
-    """A Pixverse generation call, on the web API or the platform API."""
-    if path.startswith("/openapi/v2/video/"):
-        return path.endswith("/generate")
-    return path.startswith("/creative_platform/video/") and path.rsplit("/", 1)[-1] not in (
-        "personal",
-        "delete",
-    )
+from tests.jobs.test_crash import SlowCreates, is_create
 
 
 class DropAfterCreate:
@@ -36,7 +26,7 @@ class DropAfterCreate:
         self.app, self.dropped = app, 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _is_create(scope["path"]) or self.dropped:
+        if scope["type"] != "http" or not is_create(scope["path"]) or self.dropped:
             await self.app(scope, receive, send)
             return
         self.dropped += 1
@@ -75,6 +65,31 @@ async def _post(client: httpx.AsyncClient, h: dict[str, str], body: dict[str, An
     r = await client.post("/api/v1/jobs", json=body, headers=h)
     assert r.status_code == 201, r.text
     return r.json()
+
+
+async def _platform_account(
+    client: httpx.AsyncClient, h: dict[str, str], server: FakeServer, key: str
+) -> int:
+    """A Pixverse platform-API account (no list of past jobs, no cancel), 500 credits."""
+    async with httpx.AsyncClient() as control:
+        r = await control.post(
+            f"{server.url}/_fake/control", json={"key": key, "credits": {"openapi": 500}}
+        )
+        assert r.status_code == 200, r.text
+    r = await client.post(
+        "/api/v1/accounts",
+        json={"provider_id": "pixverse", "api_key": key, "base_url": server.url},
+        headers=h,
+    )
+    assert r.status_code == 201, r.text
+    account = int(r.json()["id"])
+    r = await client.post(
+        f"/api/v1/accounts/{account}/credits",
+        json={"credit_type": "openapi", "amount": 500},
+        headers=h,
+    )
+    assert r.status_code == 200, r.text
+    return account
 
 
 def _events(job: dict[str, Any]) -> list[str]:
@@ -116,6 +131,34 @@ async def test_cancel_while_submitting_keeps_the_slot_until_the_provider_answers
     assert fake.snapshot("tok-cancel")["max_running"] == 1
     r = await client.post(f"/api/v1/jobs/{first['id']}/cancel", headers=h)
     assert r.status_code == 409 and r.json()["error"]["code"] == "job_finished"
+
+
+async def test_cancel_while_submitting_where_the_provider_cannot_stop_the_job(
+    client: httpx.AsyncClient, users, slow: tuple[FakeServer, FakeState], worker: JobWorker
+) -> None:
+    """The platform API has no cancel: the job is polled, holding its slot, until it ends
+    there, and is cancelled then."""
+    server, fake = slow
+    h = await users.create()
+    account = await _platform_account(client, h, server, "key-no-cancel")
+    job = await _post(client, h, pixverse_job("cannot stop [secs:1]"))
+    await wait_for(client, h, job["id"], lambda j: j["status"] == "submitting")
+    r = await client.post(f"/api/v1/jobs/{job['id']}/cancel", headers=h)
+    assert r.json()["status"] == "submitting", r.text
+    running = await wait_for(client, h, job["id"], lambda j: j["status"] != "submitting")
+    assert running["status"] == "processing" and running["cancel_requested_at"], running
+    acc = (await client.get(f"/api/v1/accounts/{account}", headers=h)).json()
+    assert acc["in_flight_jobs"] == 1, acc
+    done = await wait_for(client, h, job["id"])
+    assert done["status"] == "cancelled" and done["asset_id"] is None, done
+    events = _events(done)
+    assert events[-4:] == [
+        "cancel requested",
+        "not cancelled at the provider",
+        "submitted",
+        "cancelled",
+    ], done["history"]
+    assert len(fake.jobs_of("key-no-cancel")) == 1
 
 
 async def test_cancel_while_a_refused_submit_is_under_way_ends_cancelled(
@@ -173,24 +216,7 @@ async def test_create_cut_off_where_the_provider_cannot_be_asked_is_sent_once_mo
     """The platform API has no list: one more attempt, flagged as a possible double charge."""
     server, fake, drop = dropping
     h = await users.create()
-    async with httpx.AsyncClient() as control:
-        r = await control.post(
-            f"{server.url}/_fake/control", json={"key": "key-doubt", "credits": {"openapi": 500}}
-        )
-        assert r.status_code == 200, r.text
-    r = await client.post(
-        "/api/v1/accounts",
-        json={"provider_id": "pixverse", "api_key": "key-doubt", "base_url": server.url},
-        headers=h,
-    )
-    assert r.status_code == 201, r.text
-    account = r.json()["id"]
-    r = await client.post(
-        f"/api/v1/accounts/{account}/credits",
-        json={"credit_type": "openapi", "amount": 500},
-        headers=h,
-    )
-    assert r.status_code == 200, r.text
+    await _platform_account(client, h, server, "key-doubt")
     job = await _post(client, h, pixverse_job("cut off"))
     done = await wait_for(client, h, job["id"])
     assert drop.dropped == 1

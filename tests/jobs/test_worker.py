@@ -183,19 +183,25 @@ async def test_comfyui_job_runs_the_owners_registered_workflow(
     assert texts == sorted(["alice style, a heron", shipped.replace("{{prompt}}", "a heron")])
 
 
-async def test_cancel_on_an_api_without_cancel_says_the_job_runs_on(
+async def test_cancel_on_an_api_without_cancel_waits_for_the_job_to_end_there(
     client: httpx.AsyncClient, users, worker: JobWorker, pixverse: FakeServer
 ) -> None:
+    """The platform API cannot stop a job: it keeps its account slot (the provider counts
+    it) until the provider finishes it, and is cancelled then, its output not kept."""
     h = await users.create()
     async with httpx.AsyncClient() as fake:
-        await fake.post(f"{pixverse.url}/_fake/control", json={"job_seconds": 30})
         await fake.post(
             f"{pixverse.url}/_fake/control",
             json={"key": "platform-key", "credits": {"openapi": 100}},
         )
     r = await client.post(
         "/api/v1/accounts",
-        json={"provider_id": "pixverse", "api_key": "platform-key", "base_url": pixverse.url},
+        json={
+            "provider_id": "pixverse",
+            "api_key": "platform-key",
+            "base_url": pixverse.url,
+            "max_concurrent_jobs": 1,
+        },
         headers=h,
     )
     account = int(r.json()["id"])
@@ -204,15 +210,26 @@ async def test_cancel_on_an_api_without_cancel_says_the_job_runs_on(
         json={"credit_type": "openapi", "amount": 100},
         headers=h,
     )
-    job = (await client.post("/api/v1/jobs", json=pixverse_job("slow"), headers=h)).json()
+    job = (await client.post("/api/v1/jobs", json=pixverse_job("slow [secs:2]"), headers=h)).json()
+    after = (await client.post("/api/v1/jobs", json=pixverse_job("next"), headers=h)).json()
     await wait_for(client, h, job["id"], lambda j: j["status"] == "processing")
     pixverse.state.log.clear()
     r = await client.post(f"/api/v1/jobs/{job['id']}/cancel", headers=h)
-    assert r.status_code == 200 and r.json()["status"] == "cancelled", r.text
+    assert r.status_code == 200, r.text
+    asked = r.json()
+    assert asked["status"] == "processing" and asked["cancel_requested_at"], asked
     detail = (await client.get(f"/api/v1/jobs/{job['id']}", headers=h)).json()
-    [warning] = [e for e in detail["history"] if e["event"] == "not cancelled at the provider"]
-    assert "runs to its end" in warning["warning"]
+    [entry] = [e for e in detail["history"] if e["event"] == "cancel requested"]
+    assert "runs to its end" in entry["reason"]
+    await asyncio.sleep(0.5)
+    waiting = (await client.get(f"/api/v1/jobs/{after['id']}", headers=h)).json()
+    assert waiting["status"] == "pending", waiting  # the slot is still taken
+    done = await wait_for(client, h, job["id"])
+    assert done["status"] == "cancelled" and done["asset_id"] is None, done
+    assert [e["event"] for e in done["history"]][-1] == "cancelled"
     assert not [q for q in pixverse.state.log.all() if "cancel" in q.path or q.method == "DELETE"]
+    finished = await wait_for(client, h, after["id"])
+    assert finished["status"] == "completed" and finished["started_at"] >= done["completed_at"]
 
 
 async def test_an_output_that_cannot_be_downloaded_yet_is_fetched_again_not_regenerated(

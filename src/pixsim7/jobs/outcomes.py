@@ -28,7 +28,7 @@ from pixsim7 import clock
 from pixsim7.accounts import service as accounts_service
 from pixsim7.jobs import service
 from pixsim7.jobs.models import Job, ProviderSubmission
-from pixsim7.jobs.states import JobStatus, SubmissionStatus
+from pixsim7.jobs.states import IN_FLIGHT, JobStatus, SubmissionStatus
 from pixsim7.providers.base import ErrorClass
 
 MAX_MESSAGE = 2000
@@ -57,12 +57,15 @@ async def accepted(
     raw: dict[str, Any],
     *,
     next_check_at: dt.datetime,
+    despite_cancel: bool = False,
 ) -> Job | None:
     """The provider took the attempt: the job is processing (returned as it is now). None
     when it is not, because a cancel was asked for meanwhile: the job stays `submitting`,
     holding its account slot, until the caller has stopped it at the provider and calls
-    `cancelled`. `job` is the worker's copy, current since its claim (nobody else writes
-    a submitting job's row, and a cancel request makes the update below miss)."""
+    `cancelled`. `despite_cancel`: processing all the same (the provider cannot be told to
+    stop it; it is cancelled when it ends). `job` is the worker's copy, current since its
+    claim (nobody else writes a submitting job's row, and a cancel request makes the update
+    below miss)."""
     now = clock.now()
     await session.execute(
         update(ProviderSubmission)
@@ -77,11 +80,12 @@ async def accepted(
     history = service.noted(
         job, "submitted", account_id=job.account_id, provider_job_id=provider_job_id
     )
+    stmt = _in_flight(job.id, JobStatus.SUBMITTING)
+    if not despite_cancel:
+        stmt = stmt.where(Job.cancel_requested_at.is_(None))
     return await _returning(
         session,
-        _in_flight(job.id, JobStatus.SUBMITTING)
-        .where(Job.cancel_requested_at.is_(None))
-        .values(
+        stmt.values(
             status=JobStatus.PROCESSING.value,
             provider_job_id=provider_job_id,
             submitted_at=now,
@@ -108,18 +112,21 @@ async def cancelled(
     provider_job_id: str | None = None,
     warning: str | None = None,
 ) -> list[Job]:
-    """A cancel asked for mid-submit takes effect now that the provider call is over: the
-    job ends cancelled (keeping the provider's job id, to stop it there), its credits go
-    back to the account, its slot frees, its dependents fail. Returns the jobs changed;
-    empty when no cancel was asked for or the job is no longer submitting."""
+    """A cancel asked for while the provider had (or was being sent) the job takes effect:
+    the call returned, or the provider finished a job it could not be told to stop. The
+    job ends cancelled (keeping the provider's job id), its credits go back to the
+    account, its slot frees, its dependents fail. Returns the jobs changed; empty when no
+    cancel was asked for or the job is no longer in flight."""
     job = await service.reload(session, job_id, lock=True)
-    if job is None or job.status != JobStatus.SUBMITTING or job.cancel_requested_at is None:
+    if job is None or job.status not in IN_FLIGHT or job.cancel_requested_at is None:
         return []
+    was = job.status
     now = clock.now()
     await session.execute(
-        _in_flight(job_id, JobStatus.SUBMITTING).values(
+        _in_flight(job_id, JobStatus(was)).values(
             status=JobStatus.CANCELLED.value,
-            provider_job_id=provider_job_id,
+            provider_job_id=provider_job_id or job.provider_job_id,
+            next_check_at=None,
             lease_owner=None,
             lease_until=None,
             reserved_credits=0.0,
@@ -137,7 +144,7 @@ async def cancelled(
     if sub is not None:
         sub.status = SubmissionStatus.CANCELLED.value
         sub.finished_at = now
-    service.note(job, "cancelled", was="submitting", provider_job_id=provider_job_id)
+    service.note(job, "cancelled", was=was, provider_job_id=job.provider_job_id)
     if warning:
         service.note(job, "not cancelled at the provider", warning=warning)
     return [job, *await service.fail_dependents(session, job)]
@@ -212,8 +219,8 @@ async def failed(
         "error_message": message,
         "updated_at": now,
     }
-    # A cancel asked for mid-submit: the failed call ends the job as cancelled.
-    cancelling = expect is JobStatus.SUBMITTING and job.cancel_requested_at is not None
+    # A cancel was asked for while the provider had the job: its failure ends it cancelled.
+    cancelling = job.cancel_requested_at is not None
     final = final or cancelling or error_class in (ErrorClass.INPUT_MODERATION, ErrorClass.INVALID)
     if not final and error_class in (ErrorClass.TRANSIENT, ErrorClass.OUTPUT_MODERATION):
         retries += 1

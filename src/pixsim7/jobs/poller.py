@@ -168,6 +168,8 @@ class Poller:
                 continue
             for job in groups[(_, account_id)]:
                 result = answer.get(job.provider_job_id or "")
+                if job.cancel_requested_at is not None:
+                    continue  # cancelled when it ends: its output is not kept
                 if result is not None and result.status is ProviderStatus.SUCCEEDED:
                     todo.append((job, result, account))
         outs = await asyncio.gather(*(self._take(*t) for t in todo), return_exceptions=True)
@@ -208,6 +210,10 @@ class Poller:
             ProviderStatus.FAILED,
             ProviderStatus.CANCELLED,
         ):
+            if job.cancel_requested_at is not None:  # ran on where it could not be stopped
+                changed = await outcomes.cancelled(session, job.id)
+                await rt.emit(changed[1:])
+                return bool(changed)
             return await self._finish(session, job, result, output, sub)
         started = job.submitted_at or now
         if (now - started).total_seconds() > provider.info.timeout_s:

@@ -249,14 +249,36 @@ async def _accept(
         )
 
     done = await transaction(rt, work)
-    if done is not None:
-        await service.emit(rt.bus, done)
-        rt.wake_poller.set()
-        return
-    # Cancelled while we were submitting: stopped at the provider before the account slot
-    # frees here, so the next job cannot find the provider's slot still taken.
-    warning = await _cancel_remote(rt, session, job, provider, provider_job_id)
-    await _cancel_if_asked(rt, job_id, provider_job_id=provider_job_id, warning=warning)
+    if done is None:
+        # Cancelled while we were submitting: stopped at the provider before the account
+        # slot frees here, so the next job cannot find the provider's slot still taken.
+        warning = await _cancel_remote(rt, session, job, provider, provider_job_id)
+        if warning is None:
+            await _cancel_if_asked(rt, job_id, provider_job_id=provider_job_id)
+            return
+
+        # It cannot be stopped there: it runs (and is polled, holding its slot) until the
+        # provider finishes it, and is cancelled then.
+        async def anyway(tx: AsyncSession) -> Job | None:
+            current = await service.reload(tx, job_id, lock=True)
+            if current is None:
+                return None
+            service.note(current, "not cancelled at the provider", warning=warning)
+            return await outcomes.accepted(
+                tx,
+                current,
+                sub_id,
+                provider_job_id,
+                raw,
+                next_check_at=rt.first_check(provider),
+                despite_cancel=True,
+            )
+
+        done = await transaction(rt, anyway)
+        if done is None:
+            return
+    await service.emit(rt.bus, done)
+    rt.wake_poller.set()
 
 
 async def _cancel_remote(

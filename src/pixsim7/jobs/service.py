@@ -332,18 +332,26 @@ async def cancel(
     settings: Settings,
     bus: EventBus,
 ) -> Job:
-    """Pending or processing: cancelled at once (a processing job is stopped at the
-    provider too). Submitting: the provider call is under way and may start a job there,
-    so the cancel is recorded and the worker carries it out when the call returns; the job
-    keeps its account slot until then."""
+    """Pending: cancelled at once. Processing: stopped at the provider and cancelled.
+
+    A job the provider may be running without our being able to stop it keeps its account
+    slot (the provider counts it against the account's concurrency) and the cancel is
+    recorded for the worker to carry out: while its submit call is under way (it may
+    start a job there; the worker stops it when the call returns), and while it runs on
+    an API with no cancel (the worker cancels it when the provider finishes it)."""
     job = await get_owned(session, user, job_id)
     for _ in range(3):  # the worker may move the job on between our read and our write
         if job.status in TERMINAL:
             raise errors.Conflict(f"the job is already {job.status}", code="job_finished")
+        if job.cancel_requested_at is not None:
+            return job
+        unstoppable = await _runs_on_warning(session, job, registry, settings)
         if job.status == JobStatus.SUBMITTING:
-            done = job.cancel_requested_at is not None or await _request_cancel(session, job)
+            done = await _request_cancel(session, job, reason="the provider call is under way")
+        elif unstoppable is not None:
+            done = await _request_cancel(session, job, reason=unstoppable)
         else:
-            done = await _cancel_now(session, job, registry=registry, settings=settings)
+            done = await _cancel_now(session, job)
         if done:
             cancelled = job.status == JobStatus.CANCELLED
             changed = await fail_dependents(session, job) if cancelled else []
@@ -357,23 +365,36 @@ async def cancel(
     raise errors.Conflict("the job kept changing; try again", code="job_busy")
 
 
-async def _request_cancel(session: AsyncSession, job: Job) -> bool:
+async def _runs_on_warning(
+    session: AsyncSession, job: Job, registry: Registry, settings: Settings
+) -> str | None:
+    """Why a processing job would run on at the provider if cancelled now, or None."""
+    if job.status != JobStatus.PROCESSING or job.account_id is None:
+        return None
+    provider = registry.get(job.provider_id)
+    account = await session.get(ProviderAccount, job.account_id)
+    if provider is None or account is None:
+        return None
+    if provider.can_cancel(accounts_service.context(account, settings)):
+        return None
+    return runs_on(provider)
+
+
+async def _request_cancel(session: AsyncSession, job: Job, *, reason: str) -> bool:
     now = clock.now()
     asked = await session.execute(
         sql_update_job(job.id)
-        .where(Job.status == JobStatus.SUBMITTING.value)
+        .where(Job.status == job.status, Job.cancel_requested_at.is_(None))
         .values(cancel_requested_at=now, updated_at=now)
     )
     if not asked.rowcount:  # type: ignore[attr-defined]
         return False
     await session.refresh(job)
-    note(job, "cancel requested", reason="the provider call is under way")
+    note(job, "cancel requested", reason=reason)
     return True
 
 
-async def _cancel_now(
-    session: AsyncSession, job: Job, *, registry: Registry, settings: Settings
-) -> bool:
+async def _cancel_now(session: AsyncSession, job: Job) -> bool:
     was, account_id = job.status, job.account_id
     now = clock.now()
     result = await session.execute(
@@ -397,22 +418,13 @@ async def _cancel_now(
         )
         job.reserved_credits = 0.0
     note(job, "cancelled", was=was)
-    provider = registry.get(job.provider_id)
-    account = await session.get(ProviderAccount, account_id) if account_id else None
-    if (
-        was == JobStatus.PROCESSING
-        and provider is not None
-        and account is not None
-        and not provider.can_cancel(accounts_service.context(account, settings))
-    ):
-        note(job, "not cancelled at the provider", warning=runs_on(provider))
     return True
 
 
 def runs_on(provider: Provider) -> str:
     return (
         f"{provider.info.name} offers no cancel on this account's API: the job runs to its "
-        "end there and may be charged"
+        "end there and may be charged; it is cancelled here when it ends"
     )
 
 

@@ -8,7 +8,7 @@ export function JobStatus({ job }: { job: Shown }) {
   return (
     <span className="stack-tight">
       <span className={`badge status-${job.status}`}>{job.status}</span>
-      {job.cancel_requested_at && <small className="muted">cancelling when the provider answers</small>}
+      {job.cancel_requested_at && <small className="muted">cancel requested: waiting for the provider</small>}
       {job.status === "pending" && job.wait_reason && <small className="muted">{job.wait_reason}</small>}
       {job.status === "processing" && job.progress !== null && (
         <progress value={job.progress} max={1} aria-label="progress" />

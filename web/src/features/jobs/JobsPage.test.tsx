@@ -55,7 +55,7 @@ describe("the jobs page", () => {
     renderPage(<JobsPage />, { path: "/jobs" });
     const row = async (id: number) => within((await screen.findByText(`#${id}`)).closest("tr")!);
     const asked = await row(3);
-    expect(asked.getByText("cancelling when the provider answers")).toBeInTheDocument();
+    expect(asked.getByText("cancel requested: waiting for the provider")).toBeInTheDocument();
     expect(asked.queryByRole("button", { name: "Cancel" })).toBeNull();
     expect((await row(4)).getByRole("button", { name: "Cancel" })).toBeInTheDocument();
   });
