@@ -163,7 +163,10 @@ async def test_kill_9_mid_run_then_another_worker_finishes(
         fake.configure(f"crash-{i}", limit=2)
     n = 12
     for i in range(n):
-        r = await client.post("/api/v1/jobs", json=pixverse_job(f"crash job {i}"), headers=h)
+        # Runs of 0.5 to 2 s at the fake: slots free at different times, so new submits
+        # overlap jobs still processing (equal runs would move in waves of six).
+        job = pixverse_job(f"crash job {i} [secs:{0.5 + (i % 4) * 0.5}]")
+        r = await client.post("/api/v1/jobs", json=job, headers=h)
         assert r.status_code == 201, r.text
     first = workers.start()
     await _until(app, lambda c: c["submitting"] and c["processing"], 60)
