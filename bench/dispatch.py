@@ -74,8 +74,13 @@ def start_fake() -> tuple[subprocess.Popen[bytes], str]:
             break
         except httpx.HTTPError:
             time.sleep(0.05)
+    # Credits at the fake too: completed jobs reconcile our balances from the fake's, and
+    # its default runs out after a few thousand jobs (every leg shares this fake).
     for i in range(ACCOUNTS):
-        httpx.post(f"{url}/_fake/control", json={"key": f"bench-{i}", "limit": PER_ACCOUNT})
+        httpx.post(
+            f"{url}/_fake/control",
+            json={"key": f"bench-{i}", "limit": PER_ACCOUNT, "credits": {"web": 1e12}},
+        )
     return proc, url
 
 
