@@ -94,19 +94,30 @@ async def add_account(
     token: str,
     *,
     credits: float = 1000.0,
+    platform: bool = False,
     **fields: Any,
 ) -> int:
-    """A Pixverse web account at the fake, with credits in its web pool."""
+    """A Pixverse account at the fake with `credits` in its pool: a web account (session
+    token, pool `web`), or with `platform` a platform-API key (pool `openapi`; no list of
+    past jobs, no cancel) whose balance at the fake is set to the same."""
+    pool = "openapi" if platform else "web"
+    if platform:
+        async with httpx.AsyncClient() as control:
+            r = await control.post(
+                f"{server.url}/_fake/control", json={"key": token, "credits": {pool: credits}}
+            )
+            assert r.status_code == 200, r.text
+    secret = {"api_key": token} if platform else {"jwt_token": token}
     r = await client.post(
         "/api/v1/accounts",
-        json={"provider_id": "pixverse", "jwt_token": token, "base_url": server.url, **fields},
+        json={"provider_id": "pixverse", **secret, "base_url": server.url, **fields},
         headers=headers,
     )
     assert r.status_code == 201, r.text
     account_id = int(r.json()["id"])
     r = await client.post(
         f"/api/v1/accounts/{account_id}/credits",
-        json={"credit_type": "web", "amount": credits},
+        json={"credit_type": pool, "amount": credits},
         headers=headers,
     )
     assert r.status_code == 200, r.text

@@ -67,31 +67,6 @@ async def _post(client: httpx.AsyncClient, h: dict[str, str], body: dict[str, An
     return r.json()
 
 
-async def _platform_account(
-    client: httpx.AsyncClient, h: dict[str, str], server: FakeServer, key: str
-) -> int:
-    """A Pixverse platform-API account (no list of past jobs, no cancel), 500 credits."""
-    async with httpx.AsyncClient() as control:
-        r = await control.post(
-            f"{server.url}/_fake/control", json={"key": key, "credits": {"openapi": 500}}
-        )
-        assert r.status_code == 200, r.text
-    r = await client.post(
-        "/api/v1/accounts",
-        json={"provider_id": "pixverse", "api_key": key, "base_url": server.url},
-        headers=h,
-    )
-    assert r.status_code == 201, r.text
-    account = int(r.json()["id"])
-    r = await client.post(
-        f"/api/v1/accounts/{account}/credits",
-        json={"credit_type": "openapi", "amount": 500},
-        headers=h,
-    )
-    assert r.status_code == 200, r.text
-    return account
-
-
 def _events(job: dict[str, Any]) -> list[str]:
     return [e["event"] for e in job["history"]]
 
@@ -140,7 +115,7 @@ async def test_cancel_while_submitting_where_the_provider_cannot_stop_the_job(
     there, and is cancelled then."""
     server, fake = slow
     h = await users.create()
-    account = await _platform_account(client, h, server, "key-no-cancel")
+    account = await add_account(client, h, server, "key-no-cancel", platform=True)
     job = await _post(client, h, pixverse_job("cannot stop [secs:1]"))
     await wait_for(client, h, job["id"], lambda j: j["status"] == "submitting")
     r = await client.post(f"/api/v1/jobs/{job['id']}/cancel", headers=h)
@@ -216,7 +191,7 @@ async def test_create_cut_off_where_the_provider_cannot_be_asked_is_sent_once_mo
     """The platform API has no list: one more attempt, flagged as a possible double charge."""
     server, fake, drop = dropping
     h = await users.create()
-    await _platform_account(client, h, server, "key-doubt")
+    await add_account(client, h, server, "key-doubt", platform=True)
     job = await _post(client, h, pixverse_job("cut off"))
     done = await wait_for(client, h, job["id"])
     assert drop.dropped == 1

@@ -48,25 +48,7 @@ async def test_each_account_pays_from_its_own_pool(
     """A platform-API account spends its `openapi` pool at that pool's price, and a job no
     account can pay for waits without holding up the jobs behind it."""
     h = await users.create()
-    async with httpx.AsyncClient() as fake:  # the provider's balance agrees with ours
-        r = await fake.post(
-            f"{pixverse.url}/_fake/control",
-            json={"key": "platform-key", "credits": {"openapi": 100}},
-        )
-        assert r.status_code == 200, r.text
-    r = await client.post(
-        "/api/v1/accounts",
-        json={"provider_id": "pixverse", "api_key": "platform-key", "base_url": pixverse.url},
-        headers=h,
-    )
-    assert r.status_code == 201, r.text
-    platform = int(r.json()["id"])
-    r = await client.post(
-        f"/api/v1/accounts/{platform}/credits",
-        json={"credit_type": "openapi", "amount": 100},
-        headers=h,
-    )
-    assert r.status_code == 200, r.text
+    platform = await add_account(client, h, pixverse, "platform-key", platform=True, credits=100)
     # 1080p for 5 s: 120 credits on the platform API, more than the account has; it is
     # first in line (priority 9) and must not block the cheaper job behind it.
     costly = pixverse_job("x", priority=9)
@@ -189,26 +171,8 @@ async def test_cancel_on_an_api_without_cancel_waits_for_the_job_to_end_there(
     """The platform API cannot stop a job: it keeps its account slot (the provider counts
     it) until the provider finishes it, and is cancelled then, its output not kept."""
     h = await users.create()
-    async with httpx.AsyncClient() as fake:
-        await fake.post(
-            f"{pixverse.url}/_fake/control",
-            json={"key": "platform-key", "credits": {"openapi": 100}},
-        )
-    r = await client.post(
-        "/api/v1/accounts",
-        json={
-            "provider_id": "pixverse",
-            "api_key": "platform-key",
-            "base_url": pixverse.url,
-            "max_concurrent_jobs": 1,
-        },
-        headers=h,
-    )
-    account = int(r.json()["id"])
-    await client.post(
-        f"/api/v1/accounts/{account}/credits",
-        json={"credit_type": "openapi", "amount": 100},
-        headers=h,
+    await add_account(
+        client, h, pixverse, "platform-key", platform=True, credits=100, max_concurrent_jobs=1
     )
     job = (await client.post("/api/v1/jobs", json=pixverse_job("slow [secs:2]"), headers=h)).json()
     after = (await client.post("/api/v1/jobs", json=pixverse_job("next"), headers=h)).json()
