@@ -8,7 +8,7 @@ import datetime as dt
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from pixsim7 import clock
 from pixsim7.assets import pipeline
@@ -296,3 +296,49 @@ async def test_a_cached_upload_the_provider_no_longer_knows_is_uploaded_again(
     done = await wait_for(client, h, third["id"])
     assert done["status"] == "completed" and "inputs uploaded again" not in str(done["history"])
     assert len(uploads) == 1
+
+
+async def test_jobs_no_account_can_serve_back_off_until_credits_arrive(
+    app: FastAPI, client: httpx.AsyncClient, users, worker: JobWorker, pixverse: FakeServer
+) -> None:
+    """A claim that finds pending jobs but no account for them reads through every pending
+    job; the worker waits longer after each such claim instead of repeating it at every
+    tick (0.05 s here), and adding credits wakes it at once."""
+    h = await users.create()
+    account = await add_account(client, h, pixverse, "broke-token", credits=0)
+    ids = []
+    for i in range(3):
+        r = await client.post("/api/v1/jobs", json=pixverse_job(f"broke {i}"), headers=h)
+        assert r.status_code == 201, r.text
+        ids.append(r.json()["id"])
+    claims: list[float] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        # The claim: an UPDATE after the CTE of accounts with a free slot (claim.py).
+        if statement.startswith("WITH free") and "UPDATE jobs SET" in statement:
+            claims.append(asyncio.get_running_loop().time())
+
+    engine = app.state.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        await asyncio.sleep(3.0)
+        tried = len(claims)
+        # At a steady tick this would be about 60; doubling waits give a handful.
+        assert 1 <= tried <= 8, tried
+        assert claims[-1] - claims[-2] >= 0.4, claims  # the wait has grown
+        job = (await client.get(f"/api/v1/jobs/{ids[0]}", headers=h)).json()
+        assert job["status"] == "pending"
+        assert job["wait_reason"] == "no account with enough credits"
+        start = asyncio.get_running_loop().time()
+        r = await client.post(
+            f"/api/v1/accounts/{account}/credits",
+            json={"credit_type": "web", "amount": 1000},
+            headers=h,
+        )
+        assert r.status_code == 200, r.text
+        done = [await wait_for(client, h, i) for i in ids]
+        assert [d["status"] for d in done] == ["completed"] * 3, done
+        # Woken by the account change, not by the end of a wait that had reached seconds.
+        assert claims[tried] - start < 0.5, (start, claims)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

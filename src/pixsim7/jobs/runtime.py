@@ -30,6 +30,10 @@ class WorkerConfig:
     poll_batch: int = 500  # processing jobs taken per polling round
     poll_concurrency: int = 32  # poll calls under way at once
     tick_s: float = 0.5  # idle wait between claims when nothing woke us
+    # When pending jobs cannot be served (no credits, every account busy), the idle wait
+    # doubles from tick_s up to this: such a claim reads through every pending job. Changes
+    # that can make room (a job ending, an account or job changed) still wake it at once.
+    unserved_wait_s: float = 5.0
     first_poll_s: float = 1.0  # first status check after submit (bounded by the provider's)
     max_poll_interval_s: float = 30.0
     heartbeat_s: float = 5.0

@@ -100,9 +100,9 @@ async def reload(session: AsyncSession, job_id: int, *, lock: bool = False) -> J
 
 async def _check(
     session: AsyncSession, user: User, data: JobCreate, *, registry: Registry
-) -> tuple[JobEstimate, builtins.list[int]]:
+) -> tuple[JobEstimate, builtins.list[int], int | None]:
     """Everything `create` checks except quotas, raising field errors: what the job would
-    be and cost, and the jobs it depends on."""
+    be and cost, the jobs it depends on, and the first of them that has not completed."""
     provider = registry.get(data.provider_id)
     if provider is None:
         raise errors.ValidationFailed(
@@ -126,7 +126,7 @@ async def _check(
             raise errors.ValidationFailed(
                 "workspace not found", fields={"workspace_id": "not found"}
             ) from exc
-    await _check_parents(session, user, depends_on)
+    waiting_on = await _check_parents(session, user, depends_on)
     from pixsim7.jobs import handover  # (it imports the worker runtime, which imports us)
 
     await handover.check_inputs(
@@ -157,14 +157,14 @@ async def _check(
         estimated_credits=costs.get(credit_type, 0.0) if credit_type else 0.0,
         costs=costs,
     )
-    return priced, depends_on
+    return priced, depends_on, waiting_on
 
 
 async def estimate(
     session: AsyncSession, user: User, data: JobCreate, *, registry: Registry
 ) -> JobEstimate:
     """What `create` would accept and charge, without creating anything (the form's preview)."""
-    priced, _ = await _check(session, user, data, registry=registry)
+    priced, _, _ = await _check(session, user, data, registry=registry)
     return priced
 
 
@@ -177,7 +177,7 @@ async def create(
     settings: Settings,
     bus: EventBus,
 ) -> Job:
-    checked, depends_on = await _check(session, user, data, registry=registry)
+    checked, depends_on, waiting_on = await _check(session, user, data, registry=registry)
     await quotas_service.take_job(session, user)
     job = Job(
         owner_id=user.id,
@@ -195,21 +195,22 @@ async def create(
         history=[],
     )
     note(job, "created")
+    job.wait_reason = await waiting.reason_for_new(session, job, checked.costs, waiting_on)
     session.add(job)
     await session.flush()
     for parent in depends_on:
         session.add(JobDependency(job_id=job.id, depends_on_id=parent))
     for credit_type, credits in checked.costs.items():
         session.add(JobCost(job_id=job.id, credit_type=credit_type, credits=credits))
-    job.wait_reason = await waiting.reason(session, job)
     await session.commit()
     await emit(bus, job, "job.created")
     return job
 
 
-async def _check_parents(session: AsyncSession, user: User, ids: Sequence[int]) -> None:
+async def _check_parents(session: AsyncSession, user: User, ids: Sequence[int]) -> int | None:
+    """The first of these jobs that has not completed (the one a new job waits for)."""
     if not ids:
-        return
+        return None
     found = dict(
         (
             await session.execute(
@@ -229,6 +230,7 @@ async def _check_parents(session: AsyncSession, user: User, ids: Sequence[int]) 
             "a job in depends_on will never complete",
             fields={"depends_on": f"job {dead[0]} is {found[dead[0]]}; retry it first"},
         )
+    return next((i for i in ids if found[i] != JobStatus.COMPLETED), None)
 
 
 async def list(

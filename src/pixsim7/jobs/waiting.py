@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Row, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pixsim7 import clock
@@ -35,16 +36,18 @@ async def reason(session: AsyncSession, job: Job) -> str | None:
 
 @dataclass
 class _Facts:
-    """What the rules need to know about a batch of jobs, read in one go."""
+    """What the rules need to know about a batch of jobs, read in one go: five queries (three
+    for a new job) of plain rows, as this runs at every job creation and the worker's
+    refresh runs it every few seconds."""
 
     now: dt.datetime
     paused: set[int]
     limit: dict[int, int]  # owner -> max concurrent jobs
     running: dict[int, int]  # owner -> jobs in flight
     parent: dict[int, int]  # job -> first dependency not completed
-    accounts: list[ProviderAccount]
+    accounts: Sequence[Row[Any]]  # rows of the columns of ProviderAccount `_account_reason` reads
     costs: dict[int, dict[str, float]] = field(default_factory=dict)  # job -> pool -> price
-    balance: dict[tuple[int, str], float] = field(default_factory=dict)
+    balance: dict[int, float] = field(default_factory=dict)  # account -> its pool's credits
     busy: dict[int, int] = field(default_factory=dict)  # account -> jobs in flight
 
 
@@ -57,88 +60,100 @@ async def reasons(session: AsyncSession, jobs: Sequence[Job]) -> dict[int, str |
     return out
 
 
-async def _facts(session: AsyncSession, jobs: Sequence[Job]) -> _Facts:
+async def reason_for_new(
+    session: AsyncSession, job: Job, costs: Mapping[str, float], waiting_on: int | None
+) -> str | None:
+    """`reason` for a job about to be inserted (so its INSERT carries the reason). The
+    caller knows its prices and the first job it depends on that has not completed."""
+    facts = await _facts(session, [job], known=(dict(costs), waiting_on))
+    return _explain(job, facts)
+
+
+async def _facts(
+    session: AsyncSession,
+    jobs: Sequence[Job],
+    known: tuple[dict[str, float], int | None] | None = None,
+) -> _Facts:
     ids = [j.id for j in jobs]
     owners = {j.owner_id for j in jobs}
-    paused = set(
-        (
-            await session.scalars(
-                select(QueueState.user_id).where(QueueState.user_id.in_(owners), QueueState.paused)
-            )
-        ).all()
-    )
-    limit = dict(
-        (
-            await session.execute(
-                select(User.id, User.max_concurrent_jobs).where(User.id.in_(owners))
-            )
-        ).all()
-    )
-    running = dict(
-        (
-            await session.execute(
-                select(Job.owner_id, func.count())
-                .where(Job.owner_id.in_(owners), Job.status.in_(_IN_FLIGHT))
-                .group_by(Job.owner_id)
-            )
-        ).all()
-    )
-    parent = dict(
-        (
-            await session.execute(
-                select(JobDependency.job_id, func.min(Job.id))
-                .join(Job, JobDependency.depends_on_id == Job.id)
-                .where(JobDependency.job_id.in_(ids), Job.status != JobStatus.COMPLETED.value)
-                .group_by(JobDependency.job_id)
-            )
-        ).all()
-    )
-    accounts = list(
-        (
-            await session.scalars(
-                select(ProviderAccount).where(
-                    ProviderAccount.provider_id.in_({j.provider_id for j in jobs}),
-                    or_(
-                        ProviderAccount.owner_id.in_(owners),
-                        ProviderAccount.is_shared,
-                        ProviderAccount.is_builtin,
-                    ),
+    paused: set[int] = set()
+    limit: dict[int, int] = {}
+    for user_id, most, is_paused in await session.execute(
+        select(User.id, User.max_concurrent_jobs, QueueState.paused)
+        .outerjoin(QueueState, QueueState.user_id == User.id)
+        .where(User.id.in_(owners))
+    ):
+        limit[user_id] = most
+        if is_paused:
+            paused.add(user_id)
+    if known is not None:  # a new job (`reason_for_new`): no id yet, nothing to look up
+        waiting_on = known[1]
+        parent = {} if waiting_on is None else {jobs[0].id: waiting_on}
+    else:
+        parent = dict(
+            (
+                await session.execute(
+                    select(JobDependency.job_id, func.min(Job.id))
+                    .join(Job, JobDependency.depends_on_id == Job.id)
+                    .where(JobDependency.job_id.in_(ids), Job.status != JobStatus.COMPLETED.value)
+                    .group_by(JobDependency.job_id)
                 )
-            )
-        ).all()
-    )
-    facts = _Facts(clock.now(), paused, limit, running, parent, accounts)
-    if not accounts:
-        return facts
-    account_ids = [a.id for a in accounts]
-    for job_id, pool, credits in (
+            ).all()
+        )
+    a = ProviderAccount
+    rows = (
         await session.execute(
+            select(
+                a.id,
+                a.provider_id,
+                a.owner_id,
+                a.is_shared,
+                a.is_builtin,
+                a.status,
+                a.cooldown_until,
+                a.credit_pool,
+                a.max_concurrent_jobs,
+                ProviderCredit.amount,
+            )
+            .outerjoin(
+                ProviderCredit,
+                (ProviderCredit.account_id == a.id) & (ProviderCredit.credit_type == a.credit_pool),
+            )
+            .where(
+                a.provider_id.in_({j.provider_id for j in jobs}),
+                or_(a.owner_id.in_(owners), a.is_shared, a.is_builtin),
+            )
+        )
+    ).all()
+    account_ids = [r.id for r in rows]
+    facts = _Facts(clock.now(), paused, limit, {}, parent, cast(Sequence[Row[Any]], rows))
+    facts.balance = {r.id: r.amount or 0.0 for r in rows}
+    if known is not None:
+        facts.costs = {jobs[0].id: known[0]}
+    else:
+        for job_id, pool, credits in await session.execute(
             select(JobCost.job_id, JobCost.credit_type, JobCost.credits).where(
                 JobCost.job_id.in_(ids)
             )
+        ):
+            facts.costs.setdefault(job_id, {})[pool] = credits
+    # Jobs in flight, counted once for both rules: per owner (the user's limit) and per
+    # account (its concurrency, whoever's jobs they are: shared accounts serve everyone).
+    running: dict[int, int] = defaultdict(int)
+    busy: dict[int, int] = defaultdict(int)
+    for owner_id, account_id, count in await session.execute(
+        select(Job.owner_id, Job.account_id, func.count())
+        .where(
+            Job.status.in_(_IN_FLIGHT),
+            or_(Job.owner_id.in_(owners), Job.account_id.in_(account_ids)),
         )
-    ).all():
-        facts.costs.setdefault(job_id, {})[pool] = credits
-    facts.balance = {
-        (account_id, pool): amount
-        for account_id, pool, amount in (
-            await session.execute(
-                select(
-                    ProviderCredit.account_id, ProviderCredit.credit_type, ProviderCredit.amount
-                ).where(ProviderCredit.account_id.in_(account_ids))
-            )
-        ).all()
-    }
-    facts.busy = defaultdict(int)
-    for account_id, count in (
-        await session.execute(
-            select(Job.account_id, func.count())
-            .where(Job.account_id.in_(account_ids), Job.status.in_(_IN_FLIGHT))
-            .group_by(Job.account_id)
-        )
-    ).all():
+        .group_by(Job.owner_id, Job.account_id)
+    ):
+        if owner_id in owners:
+            running[owner_id] += count
         if account_id is not None:
-            facts.busy[account_id] = count
+            busy[account_id] += count
+    facts.running, facts.busy = running, busy
     return facts
 
 
@@ -174,11 +189,9 @@ def _account_reason(job: Job, facts: _Facts) -> str | None:
     if job.credit_type:  # the same rule as claim.account_fits_job
         costs = facts.costs.get(job.id, {})
 
-        def covered(a: ProviderAccount) -> bool:
+        def covered(a: Row[Any]) -> bool:
             price = costs.get(a.credit_pool or "")
-            return price is not None and (
-                price <= 0 or facts.balance.get((a.id, a.credit_pool or ""), 0) >= price
-            )
+            return price is not None and (price <= 0 or facts.balance[a.id] >= price)
 
         usable = [a for a in usable if covered(a)]
         if not usable:
@@ -188,7 +201,7 @@ def _account_reason(job: Job, facts: _Facts) -> str | None:
     return None
 
 
-def _status_ok(account: ProviderAccount, now: dt.datetime) -> bool:
+def _status_ok(account: Row[Any], now: dt.datetime) -> bool:
     if account.status == AccountStatus.ACTIVE:
         return True
     return account.status == AccountStatus.COOLING_DOWN and (

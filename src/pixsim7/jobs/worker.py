@@ -16,7 +16,7 @@ import os
 import secrets
 import signal
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import cast
 
 from fastapi import FastAPI
@@ -37,6 +37,8 @@ from pixsim7.providers.registry import Registry
 
 log = get_logger(__name__)
 STALE_WORKER = dt.timedelta(hours=1)  # rows of workers gone this long are removed
+# Credits added, an account created or back in service: pending jobs may now be served.
+_ACCOUNT_CHANGES = ("account.created", "account.updated")
 
 
 def new_worker_id() -> str:
@@ -50,13 +52,18 @@ class JobWorker:
         self._stopping = asyncio.Event()
         self._submits: set[asyncio.Task[None]] = set()
         self._explain_after = 0
+        self._unserved = 0  # claims in a row that found pending jobs but could serve none
 
     async def run(self) -> None:
         await self._heartbeat()
         log.info("worker started", worker_id=self.rt.worker_id)
         loops = [
-            asyncio.create_task(self._loop(self._schedule_once, self.rt.wake_scheduler)),
-            asyncio.create_task(self._loop(self.poller.round, self.rt.wake_poller)),
+            asyncio.create_task(
+                self._loop(self._schedule_once, self.rt.wake_scheduler, self._claim_wait)
+            ),
+            asyncio.create_task(
+                self._loop(self.poller.round, self.rt.wake_poller, lambda: self.rt.config.tick_s)
+            ),
             asyncio.create_task(self._every(self.rt.config.heartbeat_s, self._heartbeat)),
             asyncio.create_task(self._every(self.rt.config.explain_every_s, self._maintain)),
             asyncio.create_task(
@@ -81,8 +88,8 @@ class JobWorker:
     async def until_stopped(self) -> None:
         await self._stopping.wait()
 
-    async def _loop(self, step: object, wake: asyncio.Event) -> None:
-        """Run `step` while it finds work; when idle, sleep until woken or a tick passes."""
+    async def _loop(self, step: object, wake: asyncio.Event, idle: Callable[[], float]) -> None:
+        """Run `step` while it finds work; when idle, sleep until woken or `idle()` passes."""
         assert callable(step)
         while True:
             try:
@@ -97,7 +104,7 @@ class JobWorker:
                 continue
             wake.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), self.rt.config.tick_s)
+                await asyncio.wait_for(wake.wait(), idle())
 
     async def _every(self, seconds: float, step: object) -> None:
         assert callable(step)
@@ -120,11 +127,18 @@ class JobWorker:
             return 0
         room = self.rt.config.submit_concurrency - len(self._submits)
         attempts = await scheduler.claim_batch(self.rt, min(room, self.rt.config.claim_batch))
+        self._unserved = 0 if attempts else self._unserved + 1
         for attempt in attempts:
             task = asyncio.create_task(scheduler.submit(self.rt, attempt))
             self._submits.add(task)
             task.add_done_callback(self._submit_done)
         return len(attempts)
+
+    def _claim_wait(self) -> float:
+        config = self.rt.config
+        if not self._unserved:
+            return config.tick_s
+        return min(config.tick_s * 2 ** min(self._unserved, 16), config.unserved_wait_s)
 
     def _submit_done(self, task: asyncio.Task[None]) -> None:
         self._submits.discard(task)
@@ -136,7 +150,7 @@ class JobWorker:
         async with self.rt.bus.subscribe() as queue:
             while True:
                 event = await queue.get()
-                if event.type in ("job.created", "queue.updated") or (
+                if event.type in ("job.created", "queue.updated", *_ACCOUNT_CHANGES) or (
                     event.type == "job.updated" and event.data.get("status") == "pending"
                 ):
                     self.rt.wake_scheduler.set()
