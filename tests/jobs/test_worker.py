@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import dataclasses
 import datetime as dt
 
 import httpx
@@ -13,13 +14,14 @@ from sqlalchemy import event, update
 from pixsim7 import clock
 from pixsim7.assets import pipeline
 from pixsim7.jobs.models import Job
+from pixsim7.jobs.runtime import Runtime
 from pixsim7.jobs.states import JobStatus
-from pixsim7.jobs.worker import JobWorker
+from pixsim7.jobs.worker import JobWorker, new_worker_id, running
 from pixsim7.providers.base import OperationType
 from pixsim7.providers.comfyui import templates
 from pixsim7.providers.fakekit import FakeServer
 from tests.assets.conftest import png_bytes
-from tests.jobs.conftest import add_account, pixverse_job, text_job, wait_for
+from tests.jobs.conftest import FAST, add_account, pixverse_job, text_job, wait_for
 
 
 async def test_local_job_completes_with_its_history(
@@ -342,3 +344,31 @@ async def test_jobs_no_account_can_serve_back_off_until_credits_arrive(
         assert claims[tried] - start < 0.5, (start, claims)
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+async def test_a_scheduled_job_starts_on_time_while_the_worker_backs_off(
+    app: FastAPI, client: httpx.AsyncClient, users, builtin: int, pixverse: FakeServer
+) -> None:
+    """Jobs no account can serve make the worker wait seconds between claims; a job that
+    becomes due meanwhile wakes it at its time instead of waiting out that backoff. (Wait
+    reasons are refreshed rarely here: a refresh that finds the job due wakes it too.)"""
+    h = await users.create()
+    await add_account(client, h, pixverse, "broke-token", credits=0)
+    for i in range(2):
+        r = await client.post("/api/v1/jobs", json=pixverse_job(f"broke {i}"), headers=h)
+        assert r.status_code == 201, r.text
+    state = app.state
+    config = dataclasses.replace(FAST, explain_every_s=30.0)
+    rt = Runtime(new_worker_id(), state.db, state.bus, state.registry, state.settings, config)
+    async with running(rt):
+        await asyncio.sleep(4.0)  # waits 0.1, 0.2, ... 1.6 s: the next is over 3 s
+        due = clock.now() + dt.timedelta(seconds=1)
+        r = await client.post(
+            "/api/v1/jobs", json=text_job("on time", scheduled_at=due.isoformat()), headers=h
+        )
+        assert r.status_code == 201, r.text
+        assert r.json()["wait_reason"].startswith("scheduled for")
+        done = await wait_for(client, h, r.json()["id"])
+    assert done["status"] == "completed", done
+    late = dt.datetime.fromisoformat(done["started_at"]) - due
+    assert dt.timedelta(0) <= late < dt.timedelta(seconds=1.2), late

@@ -146,14 +146,21 @@ class JobWorker:
             log.error("submit failed", exc_info=task.exception())
 
     async def _listen(self) -> None:
-        """New or changed jobs (from any process, through the bus) wake the scheduler."""
+        """New or changed jobs and accounts (from any process, through the bus) wake the
+        scheduler; a job pending until a time (scheduled, or a retry's backoff) wakes it
+        then too, as the scheduler may be in a long wait (`_claim_wait`)."""
+        loop = asyncio.get_running_loop()
         async with self.rt.bus.subscribe() as queue:
             while True:
                 event = await queue.get()
-                if event.type in ("job.created", "queue.updated", *_ACCOUNT_CHANGES) or (
-                    event.type == "job.updated" and event.data.get("status") == "pending"
-                ):
+                pending = event.type.startswith("job.") and event.data.get("status") == "pending"
+                if pending or event.type in ("queue.updated", *_ACCOUNT_CHANGES):
                     self.rt.wake_scheduler.set()
+                if pending and event.data.get("scheduled_at"):
+                    due = dt.datetime.fromisoformat(event.data["scheduled_at"])
+                    delay = (due - clock.now()).total_seconds()
+                    if delay > 0:
+                        loop.call_later(delay, self.rt.wake_scheduler.set)
 
     async def _heartbeat(self) -> None:
         rt, now = self.rt, clock.now()
