@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -389,8 +389,15 @@ async def extend_leases(session: AsyncSession, *, worker_id: str, lease_until: d
     await session.execute(update(_JOBS).where(_JOBS.c.id.in_(mine)).values(lease_until=lease_until))
 
 
-async def anything_to_do(session: AsyncSession, now: dt.datetime) -> tuple[bool, bool, bool]:
-    """(pending jobs due, submits whose lease ran out, polls due), in one read.
+class Due(NamedTuple):
+    pending: bool  # pending jobs due
+    expired: bool  # submits whose lease ran out
+    polls: bool  # processing jobs due for a status check
+    in_flight: bool  # any job submitting or processing, by any worker
+
+
+async def anything_to_do(session: AsyncSession, now: dt.datetime) -> Due:
+    """What there is to do, in one read.
 
     The worker's loops ask this in a read-only session before taking the write lock (on
     SQLite every write transaction queues for the one lock, and idle loops tick often);
@@ -413,7 +420,8 @@ async def anything_to_do(session: AsyncSession, now: dt.datetime) -> tuple[bool,
                     or_(jobs.c.next_check_at.is_(None), jobs.c.next_check_at <= now),
                     or_(jobs.c.lease_until.is_(None), jobs.c.lease_until < now),
                 ),
+                some(jobs.c.status.in_(_IN_FLIGHT)),
             )
         )
     ).one()
-    return bool(row[0]), bool(row[1]), bool(row[2])
+    return Due(*(bool(v) for v in row))

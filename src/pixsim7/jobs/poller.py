@@ -48,7 +48,7 @@ class Poller:
     async def round(self) -> int:
         """Poll every due job once; returns how many were polled."""
         rt = self.rt
-        if not (await rt.due())[2]:
+        if not (await rt.due()).polls:
             return 0
         async with rt.db.sessionmaker() as session:
             ids = await claim.claim_due_polls(

@@ -71,8 +71,8 @@ class Runtime:
         chosen = {p: SelectionStrategy(s) for p, s in self.settings.account_strategies.items()}
         return {**chosen, **self.config.strategies}
 
-    async def due(self) -> tuple[bool, bool, bool]:
-        """(pending jobs due, expired submits, polls due), read without the write lock."""
+    async def due(self) -> claim.Due:
+        """What there is to do, read without the write lock."""
         async with self.db.reader() as session:
             return await claim.anything_to_do(session, clock.now())
 

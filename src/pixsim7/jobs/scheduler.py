@@ -80,8 +80,6 @@ async def claim_batch(rt: Runtime, limit: int) -> list[Attempt]:
             return []
         subs = []
         for job, account_id in taken:
-            if job.credit_type and job.estimated_credits > 0:
-                job.reserved_credits = job.estimated_credits  # reserved in `_claim_in`
             subs.append(_new_submission(job, account_id, may_be_duplicate=False))
             service.note(job, "claimed", account_id=account_id, worker=rt.worker_id)
         session.add_all(subs)
@@ -114,12 +112,13 @@ async def _claim_in(rt: Runtime, session: AsyncSession, now: dt.datetime) -> tup
     job = got.job
     if job.credit_type:
         await service.price_for_account(session, job, got.account_id)
-    reserved = not (job.credit_type and job.estimated_credits > 0) or (
-        await accounts_service.reserve_credits(
-            session, got.account_id, job.credit_type, job.estimated_credits
-        )
-    )
-    return (job, got.account_id) if reserved else None  # else the pool shrank meanwhile
+        if job.estimated_credits > 0:
+            if not await accounts_service.reserve_credits(
+                session, got.account_id, job.credit_type, job.estimated_credits
+            ):
+                return None  # the pool shrank meanwhile
+            job.reserved_credits = job.estimated_credits
+    return job, got.account_id
 
 
 def _new_submission(job: Job, account_id: int, *, may_be_duplicate: bool) -> ProviderSubmission:
@@ -291,8 +290,8 @@ async def _cancel_remote(
     if account is None:
         return "its account is gone: the job may run on at the provider"
     ctx = accounts_service.context(account, rt.settings)
-    if not provider.can_cancel(ctx):
-        return service.runs_on(provider)
+    if (warning := service.cannot_stop(provider, ctx)) is not None:
+        return warning
     try:
         await provider.cancel(ctx, provider_job_id)
     except Exception as exc:

@@ -37,7 +37,7 @@ from pixsim7.jobs.schemas import (
 from pixsim7.jobs.states import TERMINAL, JobStatus
 from pixsim7.logging import get_logger
 from pixsim7.pagination import paginate
-from pixsim7.providers.base import OperationType, Provider
+from pixsim7.providers.base import AccountContext, OperationType, Provider
 from pixsim7.providers.registry import Registry
 from pixsim7.quotas import service as quotas_service
 from pixsim7.users.models import User
@@ -377,9 +377,7 @@ async def _runs_on_warning(
     account = await session.get(ProviderAccount, job.account_id)
     if provider is None or account is None:
         return None
-    if provider.can_cancel(accounts_service.context(account, settings)):
-        return None
-    return runs_on(provider)
+    return cannot_stop(provider, accounts_service.context(account, settings))
 
 
 async def _request_cancel(session: AsyncSession, job: Job, *, reason: str) -> bool:
@@ -423,7 +421,11 @@ async def _cancel_now(session: AsyncSession, job: Job) -> bool:
     return True
 
 
-def runs_on(provider: Provider) -> str:
+def cannot_stop(provider: Provider, account: AccountContext) -> str | None:
+    """Why cancelling cannot stop this account's jobs at the provider, or None when it can
+    (the API's cancel and the worker's ask the same)."""
+    if provider.can_cancel(account):
+        return None
     return (
         f"{provider.info.name} offers no cancel on this account's API: the job runs to its "
         "end there and may be charged; it is cancelled here when it ends"

@@ -120,14 +120,16 @@ class JobWorker:
     async def _schedule_once(self) -> int:
         if len(self._submits) >= self.rt.config.submit_concurrency:
             await asyncio.wait(self._submits, return_when=asyncio.FIRST_COMPLETED)
-        pending, expired, _ = await self.rt.due()
-        if expired and await scheduler.recover(self.rt):
+        due = await self.rt.due()
+        if due.expired and await scheduler.recover(self.rt):
             return 1
-        if not pending:
+        if not due.pending:
             return 0
         room = self.rt.config.submit_concurrency - len(self._submits)
         attempts = await scheduler.claim_batch(self.rt, min(room, self.rt.config.claim_batch))
-        self._unserved = 0 if attempts else self._unserved + 1
+        # Back off only when nothing runs anywhere: while jobs run, one ending makes room,
+        # and a worker not told of it (another process, no Redis) finds it at its tick.
+        self._unserved = 0 if attempts or due.in_flight else self._unserved + 1
         for attempt in attempts:
             task = asyncio.create_task(scheduler.submit(self.rt, attempt))
             self._submits.add(task)
