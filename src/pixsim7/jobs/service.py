@@ -195,13 +195,13 @@ async def create(
         history=[],
     )
     note(job, "created")
-    job.wait_reason = await waiting.reason_for_new(session, job, checked.costs, waiting_on)
     session.add(job)
     await session.flush()
     for parent in depends_on:
         session.add(JobDependency(job_id=job.id, depends_on_id=parent))
     for credit_type, credits in checked.costs.items():
         session.add(JobCost(job_id=job.id, credit_type=credit_type, credits=credits))
+    job.wait_reason = await waiting.reason_for_new(session, job, checked.costs, waiting_on)
     await session.commit()
     await emit(bus, job, "job.created")
     return job

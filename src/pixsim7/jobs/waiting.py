@@ -63,8 +63,8 @@ async def reasons(session: AsyncSession, jobs: Sequence[Job]) -> dict[int, str |
 async def reason_for_new(
     session: AsyncSession, job: Job, costs: Mapping[str, float], waiting_on: int | None
 ) -> str | None:
-    """`reason` for a job about to be inserted (so its INSERT carries the reason). The
-    caller knows its prices and the first job it depends on that has not completed."""
+    """`reason` for a job just created, whose prices and first dependency not completed
+    the caller already knows (two queries fewer)."""
     facts = await _facts(session, [job], known=(dict(costs), waiting_on))
     return _explain(job, facts)
 
@@ -86,7 +86,7 @@ async def _facts(
         limit[user_id] = most
         if is_paused:
             paused.add(user_id)
-    if known is not None:  # a new job (`reason_for_new`): no id yet, nothing to look up
+    if known is not None:  # a new job (`reason_for_new`): nothing to look up
         waiting_on = known[1]
         parent = {} if waiting_on is None else {jobs[0].id: waiting_on}
     else:
