@@ -227,21 +227,9 @@ def _claim_statement(pg: bool, strategies: frozenset[tuple[str, SelectionStrateg
         .prefix_with("MATERIALIZED")
     )
 
-    # Checked once, before the scan (an uncorrelated condition: PostgreSQL's one-time
-    # filter): a free account of a provider that has pending jobs. When every account of
-    # theirs is busy (a full queue's usual state) the claim then reads no pending job.
-    waiting = jobs.alias("waiting")
-    room = exists(
-        select(free.c.id).where(
-            exists().where(
-                waiting.c.status == JobStatus.PENDING.value,
-                waiting.c.provider_id == free.c.provider_id,
-            )
-        )
-    )
     job_id = (
         select(cand.c.id)
-        .where(room, job_ready(cand, _NOW), exists().where(account_fits_job(free, cand)))
+        .where(job_ready(cand, _NOW), exists().where(account_fits_job(free, cand)))
         .order_by(cand.c.priority.desc(), cand.c.id.asc())
         .limit(1)
     )
