@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import httpx
@@ -43,17 +42,17 @@ async def builtin(app: FastAPI) -> int:
         return (await accounts_service.ensure_builtin(session, app.state.settings)).id
 
 
-def app_worker(app: FastAPI, config: WorkerConfig = FAST) -> AbstractAsyncContextManager[JobWorker]:
-    """A worker inside the test's app (its database, bus and adapters), running while the
-    context is open."""
-    state = app.state
-    rt = Runtime(new_worker_id(), state.db, state.bus, state.registry, state.settings, config)
-    return running(rt)
-
-
 @pytest.fixture
 async def worker(app: FastAPI, builtin: int) -> AsyncIterator[JobWorker]:
-    async with app_worker(app) as w:
+    rt = Runtime(
+        worker_id=new_worker_id(),
+        db=app.state.db,
+        bus=app.state.bus,
+        registry=app.state.registry,
+        settings=app.state.settings,
+        config=FAST,
+    )
+    async with running(rt) as w:
         yield w
 
 

@@ -14,13 +14,14 @@ from sqlalchemy import event, update
 from pixsim7 import clock
 from pixsim7.assets import pipeline
 from pixsim7.jobs.models import Job
+from pixsim7.jobs.runtime import Runtime
 from pixsim7.jobs.states import JobStatus
-from pixsim7.jobs.worker import JobWorker
+from pixsim7.jobs.worker import JobWorker, new_worker_id, running
 from pixsim7.providers.base import OperationType
 from pixsim7.providers.comfyui import templates
 from pixsim7.providers.fakekit import FakeServer
 from tests.assets.conftest import png_bytes
-from tests.jobs.conftest import FAST, add_account, app_worker, pixverse_job, text_job, wait_for
+from tests.jobs.conftest import FAST, add_account, pixverse_job, text_job, wait_for
 
 
 async def test_local_job_completes_with_its_history(
@@ -356,7 +357,10 @@ async def test_a_scheduled_job_starts_on_time_while_the_worker_backs_off(
     for i in range(2):
         r = await client.post("/api/v1/jobs", json=pixverse_job(f"broke {i}"), headers=h)
         assert r.status_code == 201, r.text
-    async with app_worker(app, dataclasses.replace(FAST, explain_every_s=30.0)):
+    state = app.state
+    config = dataclasses.replace(FAST, explain_every_s=30.0)
+    rt = Runtime(new_worker_id(), state.db, state.bus, state.registry, state.settings, config)
+    async with running(rt):
         await asyncio.sleep(4.0)  # waits 0.1, 0.2, ... 1.6 s: the next is over 3 s
         due = clock.now() + dt.timedelta(seconds=1)
         r = await client.post(

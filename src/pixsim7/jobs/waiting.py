@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from sqlalchemy import Row, func, or_, select
@@ -46,9 +46,9 @@ class _Facts:
     running: dict[int, int]  # owner -> jobs in flight
     parent: dict[int, int]  # job -> first dependency not completed
     accounts: Sequence[Row[Any]]  # rows of the columns of ProviderAccount `_account_reason` reads
-    costs: dict[int, dict[str, float]]  # job -> pool -> price
-    balance: dict[int, float]  # account -> its pool's credits
-    busy: dict[int, int]  # account -> jobs in flight
+    costs: dict[int, dict[str, float]] = field(default_factory=dict)  # job -> pool -> price
+    balance: dict[int, float] = field(default_factory=dict)  # account -> its pool's credits
+    busy: dict[int, int] = field(default_factory=dict)  # account -> jobs in flight
 
 
 async def reasons(session: AsyncSession, jobs: Sequence[Job]) -> dict[int, str | None]:
@@ -65,19 +65,15 @@ async def reason_for_new(
 ) -> str | None:
     """`reason` for a job just created, whose prices and first dependency not completed
     the caller already knows (two queries fewer)."""
-    parent = {} if waiting_on is None else {job.id: waiting_on}
-    facts = await _facts(session, [job], costs={job.id: dict(costs)}, parent=parent)
+    facts = await _facts(session, [job], known=(dict(costs), waiting_on))
     return _explain(job, facts)
 
 
 async def _facts(
     session: AsyncSession,
     jobs: Sequence[Job],
-    *,
-    costs: dict[int, dict[str, float]] | None = None,
-    parent: dict[int, int] | None = None,
+    known: tuple[dict[str, float], int | None] | None = None,
 ) -> _Facts:
-    """`costs` and `parent`, when the caller knows them, are not read."""
     ids = [j.id for j in jobs]
     owners = {j.owner_id for j in jobs}
     paused: set[int] = set()
@@ -90,7 +86,10 @@ async def _facts(
         limit[user_id] = most
         if is_paused:
             paused.add(user_id)
-    if parent is None:
+    if known is not None:  # a new job (`reason_for_new`): nothing to look up
+        waiting_on = known[1]
+        parent = {} if waiting_on is None else {jobs[0].id: waiting_on}
+    else:
         parent = dict(
             (
                 await session.execute(
@@ -127,14 +126,17 @@ async def _facts(
         )
     ).all()
     account_ids = [r.id for r in rows]
-    if costs is None:
-        costs = {}
+    facts = _Facts(clock.now(), paused, limit, {}, parent, cast(Sequence[Row[Any]], rows))
+    facts.balance = {r.id: r.amount or 0.0 for r in rows}
+    if known is not None:
+        facts.costs = {jobs[0].id: known[0]}
+    else:
         for job_id, pool, credits in await session.execute(
             select(JobCost.job_id, JobCost.credit_type, JobCost.credits).where(
                 JobCost.job_id.in_(ids)
             )
         ):
-            costs.setdefault(job_id, {})[pool] = credits
+            facts.costs.setdefault(job_id, {})[pool] = credits
     # Jobs in flight, counted once for both rules: per owner (the user's limit) and per
     # account (its concurrency, whoever's jobs they are: shared accounts serve everyone).
     running: dict[int, int] = defaultdict(int)
@@ -151,17 +153,8 @@ async def _facts(
             running[owner_id] += count
         if account_id is not None:
             busy[account_id] += count
-    return _Facts(
-        now=clock.now(),
-        paused=paused,
-        limit=limit,
-        running=running,
-        parent=parent,
-        accounts=cast(Sequence[Row[Any]], rows),
-        costs=costs,
-        balance={r.id: r.amount or 0.0 for r in rows},
-        busy=busy,
-    )
+    facts.running, facts.busy = running, busy
+    return facts
 
 
 def _explain(job: Job, facts: _Facts) -> str | None:
