@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, event
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from pixsim7 import clock
+from pixsim7 import clock, sqlite_driver
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -81,7 +81,15 @@ def create_engine(
     url: str, *, echo: bool = False, pool_size: int = 10, read_only: bool = False
 ) -> AsyncEngine:
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        sqlite_url = make_url(url).set(drivername=sqlite_driver.DRIVER)
+        pool: dict[str, Any] = {}
+        if not read_only and sqlite_url.database not in (None, "", ":memory:"):
+            # One connection for writers: SQLite runs one write transaction at a time, and
+            # this process's writers queue for it in order on the event loop. (Left to
+            # SQLite, each waited in BEGIN IMMEDIATE, whose busy handler sleeps and retries,
+            # up to 100 ms a time, while the lock sits free.)
+            pool = {"pool_size": 1, "max_overflow": 0, "pool_timeout": sqlite_driver.LOCK_WAIT_S}
+        engine = create_async_engine(sqlite_url, echo=echo, **pool)
         _configure_sqlite(engine, read_only=read_only)
         return engine
     return create_async_engine(
@@ -96,7 +104,9 @@ def _configure_sqlite(engine: AsyncEngine, *, read_only: bool) -> None:
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        # Writers wait for the lock in `begin_immediate`, not in SQLite's busy handler
+        # (which would block the event loop); a reader waits only in rare WAL recovery.
+        cursor.execute(f"PRAGMA busy_timeout={5000 if read_only else 0}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -111,9 +121,9 @@ def _configure_sqlite(engine: AsyncEngine, *, read_only: bool) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # Take the write lock at BEGIN so concurrent writers queue on busy_timeout instead
-        # of failing with "database is locked" when a reader upgrades to a writer.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Take the write lock at BEGIN, so a reader never has to upgrade to a writer
+        # (which fails at once as locked when another writer got in first).
+        sqlite_driver.begin_immediate(conn.connection.dbapi_connection)
 
 
 class Database:
