@@ -303,9 +303,9 @@ async def test_a_cached_upload_the_provider_no_longer_knows_is_uploaded_again(
 async def test_jobs_no_account_can_serve_back_off_until_credits_arrive(
     app: FastAPI, client: httpx.AsyncClient, users, worker: JobWorker, pixverse: FakeServer
 ) -> None:
-    """A claim that finds pending jobs but no account for them reads through every pending
-    job; the worker waits longer after each such claim instead of repeating it at every
-    tick (0.05 s here), and adding credits wakes it at once."""
+    """A claim that finds pending jobs but no account able to pay for them reads through
+    every pending job; the worker waits longer after each such claim instead of repeating
+    it at every tick (0.05 s here), and adding credits wakes it at once."""
     h = await users.create()
     account = await add_account(client, h, pixverse, "broke-token", credits=0)
     ids = []
@@ -316,8 +316,8 @@ async def test_jobs_no_account_can_serve_back_off_until_credits_arrive(
     claims: list[float] = []
 
     def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        # The claim: an UPDATE after the CTE of accounts with a free slot (claim.py).
-        if statement.startswith("WITH free") and "UPDATE jobs SET" in statement:
+        # The claim's read of the jobs the accounts with a free slot could serve (claim.py).
+        if statement.startswith("SELECT jobs.") and ") AS free" in statement:
             claims.append(asyncio.get_running_loop().time())
 
     engine = app.state.db.engine.sync_engine

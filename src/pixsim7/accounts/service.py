@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import cast
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import Table, and_, bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pixsim7 import clock, errors
@@ -177,6 +178,25 @@ async def reserve_credits(
         .values(amount=ProviderCredit.amount - amount, updated_at=clock.now())
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+async def reserve_many(session: AsyncSession, reservations: list[tuple[int, str, float]]) -> None:
+    """Take each (account, pool, amount) from its pool, in one statement run once per row.
+    The caller has locked the accounts and read their balances: a pool too small for its
+    amount is left alone, and the caller's check is what keeps it from going negative."""
+    if not reservations:
+        return
+    credit = cast(Table, ProviderCredit.__table__)
+    await session.execute(
+        update(credit)
+        .where(
+            credit.c.account_id == bindparam("r_account"),
+            credit.c.credit_type == bindparam("r_type"),
+            credit.c.amount >= bindparam("r_amount"),
+        )
+        .values(amount=credit.c.amount - bindparam("r_amount"), updated_at=clock.now()),
+        [{"r_account": a, "r_type": t, "r_amount": x} for a, t, x in reservations],
+    )
 
 
 async def release_credits(

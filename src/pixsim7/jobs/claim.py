@@ -1,15 +1,22 @@
-"""Claiming jobs: one UPDATE … RETURNING per claim, with the account chosen in the same statement.
+"""Claiming jobs: a batch of the best ready jobs, each with an account, in one transaction.
 
-This is the only module where SQLite and PostgreSQL differ. On PostgreSQL the job row and the
-account row are taken with ``FOR UPDATE SKIP LOCKED``, so concurrent workers step past each
-other instead of queueing. SQLite has no row locks: its writers are serialized by
-``BEGIN IMMEDIATE`` (db.py), which gives the same guarantee.
+This is the only module where SQLite and PostgreSQL differ. On PostgreSQL the accounts and
+the jobs are taken with ``FOR UPDATE SKIP LOCKED``, so concurrent workers step past each
+other instead of queueing, and never share an account's free slots. SQLite has no row
+locks: its writers are serialized by ``BEGIN IMMEDIATE`` (db.py), which gives the same
+guarantee.
+
+A claim reads the accounts first. When none has a free slot it stops there, without
+looking at a single pending job; otherwise it takes the best ready jobs those accounts can
+serve and chooses each one's account in Python, as if the jobs were claimed one at a time.
+(One UPDATE per job, choosing the account in SQL, read through every pending job when
+every account was busy, at every tick: with thousands queued it was most of a worker's
+time.)
 
 In-flight counts are derived from jobs (status submitting/processing), never kept as a
-counter. Under PostgreSQL's READ COMMITTED a claimer whose statement snapshot predates
-another claimer's commit could count one job too few for an account; `_still_fits` recounts
-after the account row is locked (a fresh statement sees every earlier holder's commit) and
-the caller rolls back when the account turned out full.
+counter, and are counted after the accounts are locked: a statement begun then sees every
+earlier claimer's commit (under PostgreSQL's READ COMMITTED a count in the locking
+statement itself could miss one).
 """
 
 from __future__ import annotations
@@ -22,11 +29,9 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import (
     ColumnElement,
     FromClause,
-    String,
     Table,
     and_,
     bindparam,
-    case,
     exists,
     func,
     or_,
@@ -34,7 +39,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
+from pixsim7.accounts import service as accounts_service
 from pixsim7.accounts.models import (
     AccountStatus,
     ProviderAccount,
@@ -50,17 +57,15 @@ from pixsim7.jobs.models import (
     QueueState,
     Worker,
 )
+from pixsim7.jobs.service import noted
 from pixsim7.jobs.states import IN_FLIGHT, JobStatus
 from pixsim7.users.models import User
 
 _IN_FLIGHT = [s.value for s in IN_FLIGHT]
 _JOBS = cast(Table, Job.__table__)
-# The claim statement is built once per dialect and strategy set, with these parameters:
-# building it (some twenty table aliases) cost more than running it.
+# The candidates' statement is built once per dialect, with these parameters: building
+# it (a dozen table aliases) cost more than running it.
 _NOW = bindparam("claim_now", type_=UTCDateTime())
-_DAY_START = bindparam("claim_day_start", type_=UTCDateTime())
-_LEASE_UNTIL = bindparam("claim_lease_until", type_=UTCDateTime())
-_WORKER = bindparam("claim_worker", type_=String())
 
 
 @dataclass(frozen=True)
@@ -86,30 +91,6 @@ def _in_flight(column: str, value: ColumnElement[Any]) -> ColumnElement[int]:
         .where(inflight.c[column] == value, inflight.c.status.in_(_IN_FLIGHT))
         .correlate_except(inflight)
         .scalar_subquery()
-    )
-
-
-def account_usable(a: FromClause, now: ColumnElement[Any]) -> ColumnElement[bool]:
-    """The account itself can take one more job now: status, cooldown, slots, daily cap."""
-    sub = ProviderSubmission.__table__.alias("sub_today")
-    busy = _in_flight("account_id", a.c.id)
-    used_today = (
-        select(func.count())
-        .select_from(sub)
-        .where(sub.c.account_id == a.c.id, sub.c.started_at >= _DAY_START)
-        .correlate_except(sub)
-        .scalar_subquery()
-    )
-    return and_(
-        or_(
-            a.c.status == AccountStatus.ACTIVE.value,
-            and_(
-                a.c.status == AccountStatus.COOLING_DOWN.value,
-                or_(a.c.cooldown_until.is_(None), a.c.cooldown_until <= now),
-            ),
-        ),
-        busy < a.c.max_concurrent_jobs,
-        or_(a.c.daily_cap.is_(None), used_today < a.c.daily_cap),
     )
 
 
@@ -169,50 +150,51 @@ def job_ready(job: FromClause, now: ColumnElement[Any]) -> ColumnElement[bool]:
     )
 
 
-def _strategy_order(
-    a: FromClause, strategies: dict[str, SelectionStrategy]
-) -> list[ColumnElement[Any]]:
-    """Account priority first, then the job's provider's strategy (least recently used by
-    default): each strategy's key only counts for the providers that chose it. (SQLite
-    allows no outer-query columns in a subquery's ORDER BY, hence `a.provider_id`.)"""
-    order: list[ColumnElement[Any]] = [a.c.priority.desc()]
-    most_credits = [p for p, s in strategies.items() if s == SelectionStrategy.MOST_CREDITS]
-    round_robin = [p for p, s in strategies.items() if s == SelectionStrategy.ROUND_ROBIN]
-    if most_credits:
-        credit = ProviderCredit.__table__.alias("most")
-        most = (
-            select(func.max(credit.c.amount))
-            .where(credit.c.account_id == a.c.id)
-            .correlate_except(credit)
-            .scalar_subquery()
+@dataclass
+class _Free:
+    """An account with free slots, as the batch's choices leave it."""
+
+    id: int
+    provider_id: str
+    owner_id: int | None
+    for_everyone: bool  # shared or builtin
+    credit_pool: str | None
+    priority: int
+    last_used_at: dt.datetime | None
+    slots: int
+    credits: dict[str, float]
+
+
+def _free_accounts(pg: bool) -> Any:
+    """Accounts that may take jobs now by status and cooldown, locked on PostgreSQL (claimers
+    of other workers skip them: two claimers never fill one account's slots at once)."""
+    a = ProviderAccount.__table__
+    stmt = select(
+        a.c.id,
+        a.c.provider_id,
+        a.c.owner_id,
+        a.c.is_shared | a.c.is_builtin,
+        a.c.credit_pool,
+        a.c.priority,
+        a.c.last_used_at,
+        a.c.max_concurrent_jobs,
+        a.c.daily_cap,
+    ).where(
+        or_(
+            a.c.status == AccountStatus.ACTIVE.value,
+            and_(
+                a.c.status == AccountStatus.COOLING_DOWN.value,
+                or_(a.c.cooldown_until.is_(None), a.c.cooldown_until <= _NOW),
+            ),
         )
-        order.append(case((a.c.provider_id.in_(most_credits), -func.coalesce(most, 0)), else_=0))
-    if round_robin:
-        last = ProviderAccount.__table__.alias("last")
-        last_id = (
-            select(last.c.id)
-            .where(last.c.provider_id == a.c.provider_id, last.c.last_used_at.is_not(None))
-            .order_by(last.c.last_used_at.desc(), last.c.id.desc())
-            .limit(1)
-            .correlate_except(last)
-            .scalar_subquery()
-        )
-        # The next id after the last one used, wrapping around.
-        after_last = case((a.c.id > func.coalesce(last_id, 0), 0), else_=1)
-        order.append(case((a.c.provider_id.in_(round_robin), after_last), else_=0))
-        order.append(case((a.c.provider_id.in_(round_robin), a.c.id), else_=0))
-    order += [a.c.last_used_at.asc().nulls_first(), a.c.id.asc()]
-    return order
+    )
+    return stmt.with_for_update(skip_locked=True) if pg else stmt
 
 
 @functools.cache
-def _claim_statement(pg: bool, strategies: frozenset[tuple[str, SelectionStrategy]]) -> Any:
-    jobs = _JOBS
-    cand = jobs.alias("cand")
+def _candidates_statement(pg: bool) -> Any:
+    """The best ready jobs (priority, then age) that one of the free accounts could serve."""
     acc = ProviderAccount.__table__.alias("acc")
-    pick = ProviderAccount.__table__.alias("pick")
-    # Accounts with a free slot now, computed once per statement (not once per pending
-    # job: the scan below may look at thousands of them before one fits).
     free = (
         select(
             acc.c.id,
@@ -222,90 +204,266 @@ def _claim_statement(pg: bool, strategies: frozenset[tuple[str, SelectionStrateg
             acc.c.is_builtin,
             acc.c.credit_pool,
         )
-        .where(account_usable(acc, _NOW))
-        .cte("free")
-        .prefix_with("MATERIALIZED")
+        .where(acc.c.id.in_(bindparam("free_ids", expanding=True)))
+        .subquery("free")
     )
+    stmt = (
+        select(Job)
+        .where(job_ready(_JOBS, _NOW), exists().where(account_fits_job(free, _JOBS)))
+        .order_by(Job.priority.desc(), Job.id.asc())
+        .limit(bindparam("claim_limit"))
+        .execution_options(populate_existing=True)
+    )
+    return stmt.with_for_update(skip_locked=True, of=Job) if pg else stmt
 
-    job_id = (
-        select(cand.c.id)
-        .where(job_ready(cand, _NOW), exists().where(account_fits_job(free, cand)))
-        .order_by(cand.c.priority.desc(), cand.c.id.asc())
-        .limit(1)
+
+async def _load_free(session: AsyncSession, now: dt.datetime) -> dict[int, _Free]:
+    """The accounts with a free slot now, counted after their rows are locked (a statement
+    begun after the lock sees every earlier claimer's commit)."""
+    pg = _postgres(session)
+    rows = (await session.execute(_free_accounts(pg), {"claim_now": now})).all()
+    if not rows:
+        return {}
+    ids = [r[0] for r in rows]
+    busy: dict[int, int] = dict(
+        (
+            await session.execute(
+                select(_JOBS.c.account_id, func.count())
+                .where(_JOBS.c.account_id.in_(ids), _JOBS.c.status.in_(_IN_FLIGHT))
+                .group_by(_JOBS.c.account_id)
+            )
+        ).all()
     )
-    account_id = (
-        select(pick.c.id)
-        .where(account_fits_job(pick, jobs), account_usable(pick, _NOW))
-        .order_by(*_strategy_order(pick, dict(strategies)))
-        .limit(1)
-    )
-    if pg:
-        job_id = job_id.with_for_update(skip_locked=True, of=cand)
-        account_id = account_id.with_for_update(skip_locked=True, of=pick)
-    return (
-        update(Job)
-        .where(jobs.c.id == job_id.scalar_subquery())
-        .values(
-            status=JobStatus.SUBMITTING.value,
-            account_id=account_id.scalar_subquery(),
-            lease_owner=_WORKER,
-            lease_until=_LEASE_UNTIL,
-            started_at=func.coalesce(jobs.c.started_at, _NOW),
-            wait_reason=None,
-            updated_at=_NOW,
+    capped = [r[0] for r in rows if r[8] is not None]
+    used_today: dict[int, int] = {}
+    if capped:
+        sub = ProviderSubmission.__table__
+        used_today = dict(
+            (
+                await session.execute(
+                    select(sub.c.account_id, func.count())
+                    .where(sub.c.account_id.in_(capped), sub.c.started_at >= start_of_day(now))
+                    .group_by(sub.c.account_id)
+                )
+            ).all()
         )
-        .returning(Job)
-        .execution_options(synchronize_session=False, populate_existing=True)
+    free: dict[int, _Free] = {}
+    for id_, provider, owner, everyone, pool, priority, last, most, cap in rows:
+        slots = most - busy.get(id_, 0)
+        if cap is not None:
+            slots = min(slots, cap - used_today.get(id_, 0))
+        if slots > 0:
+            free[id_] = _Free(id_, provider, owner, bool(everyone), pool, priority, last, slots, {})
+    if free:
+        credit = ProviderCredit.__table__
+        for account_id, kind, amount in await session.execute(
+            select(credit.c.account_id, credit.c.credit_type, credit.c.amount).where(
+                credit.c.account_id.in_(free)
+            )
+        ):
+            free[account_id].credits[kind] = amount
+    return free
+
+
+async def _last_used(session: AsyncSession, providers: list[str]) -> dict[str, int]:
+    """Round robin's turn: the account each provider used last (any account, free or not)."""
+    a = ProviderAccount.__table__
+    rows = await session.execute(
+        select(a.c.provider_id, a.c.id)
+        .where(a.c.provider_id.in_(providers), a.c.last_used_at.is_not(None))
+        .order_by(a.c.last_used_at.desc(), a.c.id.desc())
+    )
+    last: dict[str, int] = {}
+    for provider, id_ in rows:
+        last.setdefault(provider, id_)
+    return last
+
+
+class _Chooser:
+    """Account priority first, then the provider's strategy: least recently used (the
+    default), most credits (the largest pool), or round robin (the next id after the one
+    used last, wrapping around). Each choice is recorded before the next, as if the jobs
+    were claimed one at a time."""
+
+    def __init__(
+        self, strategies: dict[str, SelectionStrategy], last: dict[str, int], now: dt.datetime
+    ) -> None:
+        self.strategies, self.last, self.now = strategies, last, now
+        self._used = 0
+
+    def key(self, a: _Free) -> tuple[Any, ...]:
+        strategy = self.strategies.get(a.provider_id, SelectionStrategy.LEAST_RECENTLY_USED)
+        turn: tuple[Any, ...] = ()
+        if strategy is SelectionStrategy.MOST_CREDITS:
+            turn = (-max(a.credits.values(), default=0.0),)
+        elif strategy is SelectionStrategy.ROUND_ROBIN:
+            turn = (0 if a.id > self.last.get(a.provider_id, 0) else 1, a.id)
+        used = a.last_used_at
+        return (-a.priority, *turn, used is not None, used or self.now, a.id)
+
+    def take(self, a: _Free, cost: float) -> dt.datetime:
+        """Record the choice; returns the account's new last-used time (distinct for each
+        choice in a batch, so the order survives for the next batch's round robin)."""
+        self._used += 1
+        a.last_used_at = self.now + dt.timedelta(microseconds=self._used)
+        a.slots -= 1
+        if a.credit_pool is not None and cost > 0:
+            a.credits[a.credit_pool] = a.credits.get(a.credit_pool, 0.0) - cost
+        self.last[a.provider_id] = a.id
+        return a.last_used_at
+
+
+def _price(job: Job, account: _Free, costs: dict[int, dict[str, float]]) -> float | None:
+    """The job's price in the account's pool; None when the account cannot pay it."""
+    if job.credit_type is None:
+        return 0.0
+    if account.credit_pool is None or account.credit_pool not in costs.get(job.id, {}):
+        return None
+    price = costs[job.id][account.credit_pool]
+    if price > 0 and account.credits.get(account.credit_pool, 0.0) < price:
+        return None
+    return price
+
+
+def _fits(job: Job, a: _Free) -> bool:
+    return (
+        a.slots > 0
+        and a.provider_id == job.provider_id
+        and (a.owner_id == job.owner_id or a.for_everyone)
+        and (job.pinned_account_id is None or job.pinned_account_id == a.id)
     )
 
 
-async def claim_next(
+async def claim_jobs(
     session: AsyncSession,
     *,
     worker_id: str,
     now: dt.datetime,
     lease_until: dt.datetime,
     strategies: dict[str, SelectionStrategy],
-) -> Claimed | None:
-    """Take the best ready job (priority, then age) that some account can serve, with that
-    account, in one statement. The caller commits (after writing the submission row), or,
-    when this returns None, rolls back what the statement may have changed."""
-    stmt = _claim_statement(_postgres(session), frozenset(strategies.items()))
-    params = {
-        "claim_now": now,
-        "claim_day_start": start_of_day(now),
-        "claim_lease_until": lease_until,
-        "claim_worker": worker_id,
-    }
-    job = (await session.execute(stmt, params)).scalars().first()
-    if job is None:
-        return None
-    account_id = job.account_id
-    if account_id is None:  # every fitting account was locked by another claimer
-        return None
-    # PostgreSQL: it may have filled up meanwhile. (SQLite's writers run one at a time: the
-    # statement's own count is current.)
-    if _postgres(session) and not await _still_fits(session, account_id, now):
-        return None
-    await session.execute(
-        update(ProviderAccount).where(ProviderAccount.id == account_id).values(last_used_at=now)
+    limit: int,
+) -> list[Claimed]:
+    """Take up to `limit` of the best ready jobs (priority, then age) that accounts can
+    serve now, each with its account, credits reserved at the price of that account's pool,
+    in a few statements whatever the batch's size. The caller commits (after writing the
+    submission rows), or rolls back when this returns nothing.
+
+    When no account has a free slot this costs one read of the accounts and no job is
+    looked at: a full queue behind busy accounts is not scanned at every tick."""
+    free = await _load_free(session, now)
+    if not free:
+        return []
+    pg = _postgres(session)
+    # Candidates: a few more than the free slots, for jobs the batch's own choices leave
+    # without an account (the owner's limit, credits spent by the jobs before them).
+    slots = sum(a.slots for a in free.values())
+    jobs = list(
+        await session.scalars(
+            _candidates_statement(pg),
+            {"claim_now": now, "free_ids": list(free), "claim_limit": min(limit, slots) * 2},
+        )
     )
-    return Claimed(job=job, account_id=account_id)
+    if not jobs:
+        return []
+    ids = [j.id for j in jobs]
+    costs: dict[int, dict[str, float]] = {}
+    cost = JobCost.__table__
+    for job_id, kind, amount in await session.execute(
+        select(cost.c.job_id, cost.c.credit_type, cost.c.credits).where(cost.c.job_id.in_(ids))
+    ):
+        costs.setdefault(job_id, {})[kind] = amount
+    room = await _owner_room(session, {j.owner_id for j in jobs})
+    chooser = _Chooser(
+        strategies,
+        await _last_used(session, sorted({a.provider_id for a in free.values()}))
+        if SelectionStrategy.ROUND_ROBIN in strategies.values()
+        else {},
+        now,
+    )
+    taken: list[Claimed] = []
+    job_rows: list[dict[str, Any]] = []
+    credit_rows: list[tuple[int, str, float]] = []
+    account_rows: list[dict[str, Any]] = []
+    for job in jobs:
+        if len(taken) == limit or room.get(job.owner_id, 0) <= 0:
+            continue
+        best: tuple[tuple[Any, ...], _Free, float] | None = None
+        for a in free.values():
+            if _fits(job, a) and (price := _price(job, a, costs)) is not None:
+                key = chooser.key(a)
+                if best is None or key < best[0]:
+                    best = (key, a, price)
+        if best is None:
+            continue
+        _, account, price = best
+        room[job.owner_id] -= 1
+        account_rows.append({"a_id": account.id, "a_used": chooser.take(account, price)})
+        values = {
+            "status": JobStatus.SUBMITTING.value,
+            "account_id": account.id,
+            "lease_owner": worker_id,
+            "lease_until": lease_until,
+            "started_at": job.started_at or now,
+            "wait_reason": None,
+            "updated_at": now,
+            "estimated_credits": price if job.credit_type else job.estimated_credits,
+            "credit_type": account.credit_pool if job.credit_type else job.credit_type,
+            "reserved_credits": price if job.credit_type and price > 0 else 0.0,
+            "attempts": job.attempts + 1,
+        }
+        values["history"] = noted(job, "claimed", account_id=account.id, worker=worker_id)
+        for column, value in values.items():
+            set_committed_value(job, column, value)
+        job_rows.append({"j_id": job.id, **values})
+        if values["reserved_credits"] > 0:
+            credit_rows.append((account.id, values["credit_type"], price))
+        taken.append(Claimed(job=job, account_id=account.id))
+    if not taken:
+        return []
+    await _write(session, job_rows, credit_rows, account_rows, now)
+    return taken
 
 
-async def _still_fits(session: AsyncSession, account_id: int, now: dt.datetime) -> bool:
-    """Recount the account's in-flight jobs (ours included) now that its row is ours."""
-    a = ProviderAccount.__table__
-    busy = (
+async def _owner_room(session: AsyncSession, owners: set[int]) -> dict[int, int]:
+    """How many more jobs each owner may have in flight (their concurrent job limit)."""
+    running = (
         select(func.count())
-        .select_from(Job)
-        .where(Job.account_id == account_id, Job.status.in_(_IN_FLIGHT))
+        .select_from(_JOBS)
+        .where(_JOBS.c.owner_id == User.id, _JOBS.c.status.in_(_IN_FLIGHT))
+        .correlate(User)
         .scalar_subquery()
     )
-    row = (
-        await session.execute(select(a.c.max_concurrent_jobs, busy).where(a.c.id == account_id))
-    ).first()
-    return row is not None and row[1] <= row[0]
+    rows = await session.execute(
+        select(User.id, User.max_concurrent_jobs - running).where(User.id.in_(owners))
+    )
+    return {owner: room for owner, room in rows}
+
+
+async def _write(
+    session: AsyncSession,
+    job_rows: list[dict[str, Any]],
+    credit_rows: list[tuple[int, str, float]],
+    account_rows: list[dict[str, Any]],
+    now: dt.datetime,
+) -> None:
+    """The batch's bookkeeping: one statement per table, run once per row (executemany)."""
+    jobs = _JOBS
+    columns = [k for k in job_rows[0] if k != "j_id"]  # (bound as v_<column>: a bound
+    # parameter may not share a name with a column it sets)
+    await session.execute(
+        update(jobs)
+        .where(jobs.c.id == bindparam("j_id"))
+        .values({c: bindparam(f"v_{c}") for c in columns}),
+        [{"j_id": row["j_id"], **{f"v_{c}": row[c] for c in columns}} for row in job_rows],
+    )
+    accounts = cast(Table, ProviderAccount.__table__)
+    await session.execute(
+        update(accounts)
+        .where(accounts.c.id == bindparam("a_id"))
+        .values(last_used_at=bindparam("a_used"), updated_at=now),
+        account_rows,
+    )
+    await accounts_service.reserve_many(session, credit_rows)
 
 
 async def claim_expired(

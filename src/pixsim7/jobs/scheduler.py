@@ -58,32 +58,28 @@ class Attempt:
 
 
 async def claim_batch(rt: Runtime, limit: int) -> list[Attempt]:
-    """Step 1 for up to `limit` jobs: claim, reserve credits, write the submission rows;
-    one transaction (each claim in a savepoint, so one that cannot go ahead is undone
-    alone and ends the batch)."""
-    taken: list[tuple[Job, int]] = []
+    """Step 1 for up to `limit` jobs: claim them with their accounts and reserved credits,
+    and write their submission rows; one transaction."""
     async with rt.db.sessionmaker() as session:
         # Begin first: on SQLite that waits for the write lock, so `now` (the jobs'
         # started_at) is not older than a dependency's completion committed meanwhile.
         await session.connection()
         now = clock.now()
-        for _ in range(limit):
-            savepoint = await session.begin_nested()
-            got = await _claim_in(rt, session, now)
-            if got is None:
-                await savepoint.rollback()
-                break
-            await savepoint.commit()
-            taken.append(got)
+        taken = await claim.claim_jobs(
+            session,
+            worker_id=rt.worker_id,
+            now=now,
+            lease_until=rt.lease_until(),
+            strategies=rt.strategies,
+            limit=limit,
+        )
         if not taken:
             await session.rollback()
             return []
-        subs = []
-        for job, account_id in taken:
-            subs.append(_new_submission(job, account_id, may_be_duplicate=False))
-            service.note(job, "claimed", account_id=account_id, worker=rt.worker_id)
+        # The claim counted this attempt on each job.
+        subs = [_submission(c.job, c.account_id, may_be_duplicate=False) for c in taken]
         session.add_all(subs)
-        ids = {account_id for _, account_id in taken}
+        ids = {c.account_id for c in taken}
         accounts = {
             a.id: a
             for a in await session.scalars(
@@ -91,38 +87,20 @@ async def claim_batch(rt: Runtime, limit: int) -> list[Attempt]:
             )
         }
         await session.commit()
-    await rt.emit([job for job, _ in taken])
+    await rt.emit([c.job for c in taken])
     rt.touch(*ids)
     return [
-        Attempt(job, sub, accounts.get(account_id))
-        for (job, account_id), sub in zip(taken, subs, strict=True)
+        Attempt(c.job, sub, accounts.get(c.account_id)) for c, sub in zip(taken, subs, strict=True)
     ]
-
-
-async def _claim_in(rt: Runtime, session: AsyncSession, now: dt.datetime) -> tuple[Job, int] | None:
-    got = await claim.claim_next(
-        session,
-        worker_id=rt.worker_id,
-        now=now,
-        lease_until=rt.lease_until(),
-        strategies=rt.strategies,
-    )
-    if got is None:
-        return None
-    job = got.job
-    if job.credit_type:
-        await service.price_for_account(session, job, got.account_id)
-        if job.estimated_credits > 0:
-            if not await accounts_service.reserve_credits(
-                session, got.account_id, job.credit_type, job.estimated_credits
-            ):
-                return None  # the pool shrank meanwhile
-            job.reserved_credits = job.estimated_credits
-    return job, got.account_id
 
 
 def _new_submission(job: Job, account_id: int, *, may_be_duplicate: bool) -> ProviderSubmission:
     job.attempts += 1
+    return _submission(job, account_id, may_be_duplicate=may_be_duplicate)
+
+
+def _submission(job: Job, account_id: int, *, may_be_duplicate: bool) -> ProviderSubmission:
+    """The row of the job's attempt number `job.attempts`."""
     return ProviderSubmission(
         job_id=job.id,
         account_id=account_id,

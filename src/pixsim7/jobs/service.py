@@ -76,19 +76,6 @@ async def get_owned(session: AsyncSession, user: User, job_id: int) -> Job:
     return job
 
 
-async def price_for_account(session: AsyncSession, job: Job, account_id: int) -> None:
-    """Make the job's estimate the price in the pool of the account that took it."""
-    row = (
-        await session.execute(
-            select(JobCost.credit_type, JobCost.credits)
-            .join(ProviderAccount, ProviderAccount.credit_pool == JobCost.credit_type)
-            .where(ProviderAccount.id == account_id, JobCost.job_id == job.id)
-        )
-    ).first()
-    if row is not None:
-        job.credit_type, job.estimated_credits = row
-
-
 async def reload(session: AsyncSession, job_id: int, *, lock: bool = False) -> Job | None:
     """The job as committed now; `lock`: and held until the transaction ends (PostgreSQL;
     SQLite's write transactions hold the whole database)."""
