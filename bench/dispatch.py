@@ -7,7 +7,9 @@ ratio. Outputs stay at the fake (`--no-ingest`): this measures the scheduler, no
 processing (the asset pipeline has its own bench, bench/assets.py).
 
 Run: .venv/bin/python bench/dispatch.py [--jobs 5000] [--pg postgresql://postgres@127.0.0.1/x]
-Scheduler time per job = CPU seconds of the worker(s) / jobs.
+    [--only sqlite|pg1|pg2|bare] [--creators K]
+Scheduler time per job = CPU seconds of the worker(s) / jobs. Jobs are created one after
+another by default; `--creators K` creates them K at a time, as K API clients would.
 """
 
 from __future__ import annotations
@@ -129,25 +131,31 @@ async def seed(settings: Settings, fake: str) -> int:
     return user_id
 
 
-async def create_and_wait(settings: Settings, user_id: int, n: int) -> float:
-    """Create n jobs through the service (validated, costed, quota-checked) and wait until
-    all are completed; returns the seconds from the first creation to the last completion."""
+async def create_and_wait(settings: Settings, user_id: int, n: int, creators: int) -> float:
+    """Create n jobs through the service (validated, costed, quota-checked), `creators` at a
+    time as API requests would, and wait until all are completed; returns the seconds from
+    the first creation to the last completion."""
     db = Database(settings.effective_database_url)
     registry = Registry(settings)
     bus = EventBus()
     start = time.perf_counter()
-    async with db.session() as session:
-        user = await session.get(User, user_id)
-        assert user is not None
-        for i in range(n):
-            data = JobCreate(
-                provider_id="pixverse",
-                operation_type="text_to_video",
-                params={"prompt": f"bench job {i}", "duration": 5},
-            )
-            await jobs_service.create(
-                session, user, data, registry=registry, settings=settings, bus=bus
-            )
+
+    async def create(share: range) -> None:
+        async with db.session() as session:
+            user = await session.get(User, user_id)
+            assert user is not None
+            for i in share:
+                data = JobCreate(
+                    provider_id="pixverse",
+                    operation_type="text_to_video",
+                    params={"prompt": f"bench job {i}", "duration": 5},
+                )
+                await jobs_service.create(
+                    session, user, data, registry=registry, settings=settings, bus=bus
+                )
+
+    await asyncio.gather(*(create(range(k, n, creators)) for k in range(creators)))
+    print(f"  (created in {time.perf_counter() - start:.1f} s)", flush=True)
     while True:
         async with db.reader() as session:
             done = await session.scalar(
@@ -175,7 +183,7 @@ def _cpu_of(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def run_sqlite(n: int, fake: str, tmp: Path) -> tuple[float, float]:
+async def run_sqlite(n: int, fake: str, tmp: Path, creators: int) -> tuple[float, float]:
     data = tmp / "sqlite"
     url = f"sqlite+aiosqlite:///{data / 'pixsim7.db'}"
     data.mkdir()
@@ -187,7 +195,7 @@ async def run_sqlite(n: int, fake: str, tmp: Path) -> tuple[float, float]:
     rt = Runtime(new_worker_id(), db, bus, registry, settings, config)
     before = resource.getrusage(resource.RUSAGE_SELF)
     async with running(rt):
-        elapsed = await create_and_wait(settings, user_id, n)
+        elapsed = await create_and_wait(settings, user_id, n, creators)
     after = resource.getrusage(resource.RUSAGE_SELF)
     await registry.aclose()
     await db.dispose()
@@ -196,7 +204,9 @@ async def run_sqlite(n: int, fake: str, tmp: Path) -> tuple[float, float]:
     return elapsed, cpu
 
 
-async def run_pg(n: int, fake: str, tmp: Path, pg: str, workers: int) -> tuple[float, float]:
+async def run_pg(
+    n: int, fake: str, tmp: Path, pg: str, workers: int, creators: int
+) -> tuple[float, float]:
     name = f"pixsim7_bench_{os.getpid()}_{workers}"
     admin = pg.replace("postgresql+asyncpg://", "postgresql://")
     conn = await asyncpg.connect(admin)
@@ -222,7 +232,7 @@ async def run_pg(n: int, fake: str, tmp: Path, pg: str, workers: int) -> tuple[f
         procs = [_spawn(command, env, data) for _ in range(workers)]
         await asyncio.sleep(3)  # let them start (migrations are already done)
         cpu0 = sum(_cpu_of(p.pid) for p in procs)
-        elapsed = await create_and_wait(settings, user_id, n)
+        elapsed = await create_and_wait(settings, user_id, n, creators)
         cpu = sum(_cpu_of(p.pid) for p in procs) - cpu0
         for p in procs:
             p.send_signal(signal.SIGTERM)
@@ -274,6 +284,9 @@ async def main() -> None:
     parser.add_argument("--jobs", type=int, default=5000)
     parser.add_argument("--pg", default=os.environ.get("PIXSIM7_TEST_DATABASE_URL"))
     parser.add_argument("--only", choices=["sqlite", "pg1", "pg2", "bare"], default=None)
+    parser.add_argument(
+        "--creators", type=int, default=1, help="jobs created this many at a time (default 1)"
+    )
     args = parser.parse_args()
     n = args.jobs
     fake_proc, fake = start_fake()
@@ -286,12 +299,17 @@ async def main() -> None:
                 f"{'bare create+status (250)':<28} {n} pairs in {bare:6.1f} s = {bare_rate:7.1f}/s"
             )
             if args.only in (None, "sqlite"):
-                report("SQLite, embedded worker", n, *await run_sqlite(n, fake, tmp), bare_rate)
+                report(
+                    "SQLite, embedded worker",
+                    n,
+                    *await run_sqlite(n, fake, tmp, args.creators),
+                    bare_rate,
+                )
             if args.pg and args.only in (None, "pg1"):
-                pg1 = await run_pg(n, fake, tmp, args.pg, 1)
+                pg1 = await run_pg(n, fake, tmp, args.pg, 1, args.creators)
                 report("PostgreSQL, 1 worker", n, *pg1, bare_rate)
             if args.pg and args.only in (None, "pg2"):
-                pg2 = await run_pg(n, fake, tmp, args.pg, 2)
+                pg2 = await run_pg(n, fake, tmp, args.pg, 2, args.creators)
                 report("PostgreSQL, 2 workers", n, *pg2, bare_rate)
     finally:
         fake_proc.send_signal(signal.SIGTERM)

@@ -93,20 +93,20 @@ async def test_successes_probe_a_lowered_limit_back_up_to_the_ceiling(db: Databa
     async with db.session() as s:
         a = await _account(s, None, max_concurrent_jobs=1, max_concurrent_jobs_ceiling=3)
         for _ in range(service.PROBE_AFTER_SUCCESSES - 1):
-            await service.record_success(s, a.id, 10.0)
+            await service.record_successes(s, {a.id: (1, 10.0)})
         a = await _reload(s, a)
         assert a.max_concurrent_jobs == 1
-        await service.record_success(s, a.id, 20.0)
+        await service.record_successes(s, {a.id: (1, 20.0)})
         a = await _reload(s, a)
         assert a.max_concurrent_jobs == 2 and a.consecutive_successes == 0
         # A failure breaks the run.
         for _ in range(service.PROBE_AFTER_SUCCESSES - 1):
-            await service.record_success(s, a.id, 10.0)
+            await service.record_successes(s, {a.id: (1, 10.0)})
         await service.record_failure(s, a.id, ErrorClass.TRANSIENT, "x")
-        await service.record_success(s, a.id, 10.0)
+        await service.record_successes(s, {a.id: (1, 10.0)})
         assert (await _reload(s, a)).max_concurrent_jobs == 2
         for _ in range(3 * service.PROBE_AFTER_SUCCESSES):
-            await service.record_success(s, a.id, 10.0)
+            await service.record_successes(s, {a.id: (1, 10.0)})
         a = await _reload(s, a)
         assert a.max_concurrent_jobs == 3  # the ceiling, not beyond
         assert a.success_count == 5 * service.PROBE_AFTER_SUCCESSES
@@ -114,19 +114,36 @@ async def test_successes_probe_a_lowered_limit_back_up_to_the_ceiling(db: Databa
         assert a.total_generation_seconds / a.success_count == pytest.approx(expected)
 
 
-async def test_reserve_and_release_credits_never_go_below_zero(db: Database) -> None:
+async def test_a_batch_of_successes_is_one_step_of_the_probe(db: Database) -> None:
     async with db.session() as s:
-        a = await _account(s, None)
-        assert not await service.reserve_credits(s, a.id, "web", 5)  # no pool yet
-        assert await service.reserve_credits(s, a.id, "web", 0)  # free jobs always fit
-        await service.release_credits(s, a.id, "web", 30)
-        assert await service.reserve_credits(s, a.id, "web", 20)
-        assert not await service.reserve_credits(s, a.id, "web", 20)
-        assert await service.reserve_credits(s, a.id, "web", 10)
-        await s.commit()
-        from pixsim7.accounts.views import credits_of
+        a = await _account(s, None, max_concurrent_jobs=1, max_concurrent_jobs_ceiling=4)
+        b = await _account(s, None, max_concurrent_jobs=1, max_concurrent_jobs_ceiling=4)
+        few = service.PROBE_AFTER_SUCCESSES - 1
+        await service.record_successes(s, {a.id: (few, 8.0), b.id: (3 * few, 30.0)})
+        a, b = await _reload(s, a), await _reload(s, b)
+        assert (a.max_concurrent_jobs, a.consecutive_successes, a.success_count) == (1, few, few)
+        assert a.total_generation_seconds == pytest.approx(8.0)
+        # Past the threshold in one batch: raised by one, not by one per threshold crossed.
+        assert (b.max_concurrent_jobs, b.consecutive_successes, b.success_count) == (2, 0, 3 * few)
+        await service.record_successes(s, {a.id: (1, 2.0)})
+        a = await _reload(s, a)
+        assert (a.max_concurrent_jobs, a.consecutive_successes) == (2, 0)
 
-        assert (await credits_of(s, [a.id]))[a.id] == {"web": 0.0}
+
+async def test_reserve_and_release_credits_never_go_below_zero(db: Database) -> None:
+    from pixsim7.accounts.views import credits_of
+
+    async with db.session() as s:
+        a, b = await _account(s, None), await _account(s, None)
+        await service.reserve_many(s, [(a.id, "web", 5)])  # no pool yet: nothing to take
+        await service.release_credits(s, a.id, "web", 30)
+        await service.release_credits(s, b.id, "web", 10)
+        await service.reserve_many(s, [(a.id, "web", 20), (b.id, "web", 4)])
+        # A pool holding less than its amount is left alone; the others are taken from.
+        await service.reserve_many(s, [(a.id, "web", 20), (b.id, "web", 4)])
+        await service.reserve_many(s, [(b.id, "web", 0)])
+        await s.commit()
+        assert await credits_of(s, [a.id, b.id]) == {a.id: {"web": 10.0}, b.id: {"web": 2.0}}
 
 
 async def test_apply_balance_reconciles_minus_what_submitting_jobs_hold(db: Database) -> None:

@@ -13,10 +13,10 @@ API use cases (create, edit, credits by hand) live in `manage`; provider calls
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import cast
 
-from sqlalchemy import Table, and_, bindparam, case, func, select, update
+from sqlalchemy import Integer, Table, and_, bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pixsim7 import clock, errors
@@ -81,26 +81,34 @@ def context(account: ProviderAccount, settings: Settings) -> AccountContext:
     )
 
 
-async def record_success(session: AsyncSession, account_id: int, generation_seconds: float) -> None:
-    """A job finished on this account. After `PROBE_AFTER_SUCCESSES` in a row, a limit
-    learned downward is raised by one towards its ceiling."""
-    acc = ProviderAccount
+async def record_successes(session: AsyncSession, done: Mapping[int, tuple[int, float]]) -> None:
+    """Jobs finished on these accounts: account id -> (how many, their generation seconds
+    in all). After `PROBE_AFTER_SUCCESSES` in a row, a limit learned downward is raised by
+    one towards its ceiling (by one per call: a batch is one step of the probe)."""
+    if not done:
+        return
+    acc = cast(Table, ProviderAccount.__table__)
+    n = bindparam("s_jobs", type_=Integer())
     # One statement: every right-hand side reads the row as it was before this update.
     probe = and_(
-        acc.consecutive_successes + 1 >= PROBE_AFTER_SUCCESSES,
-        acc.max_concurrent_jobs < acc.max_concurrent_jobs_ceiling,
+        acc.c.consecutive_successes + n >= PROBE_AFTER_SUCCESSES,
+        acc.c.max_concurrent_jobs < acc.c.max_concurrent_jobs_ceiling,
     )
     await session.execute(
         update(acc)
-        .where(acc.id == account_id)
+        .where(acc.c.id == bindparam("s_account"))
         .values(
-            success_count=acc.success_count + 1,
-            total_generation_seconds=acc.total_generation_seconds + max(0.0, generation_seconds),
-            consecutive_successes=case((probe, 0), else_=acc.consecutive_successes + 1),
+            success_count=acc.c.success_count + n,
+            total_generation_seconds=acc.c.total_generation_seconds + bindparam("s_seconds"),
+            consecutive_successes=case((probe, 0), else_=acc.c.consecutive_successes + n),
             max_concurrent_jobs=case(
-                (probe, acc.max_concurrent_jobs + 1), else_=acc.max_concurrent_jobs
+                (probe, acc.c.max_concurrent_jobs + 1), else_=acc.c.max_concurrent_jobs
             ),
-        )
+        ),
+        [
+            {"s_account": account, "s_jobs": jobs, "s_seconds": max(0.0, seconds)}
+            for account, (jobs, seconds) in sorted(done.items())
+        ],
     )
 
 
@@ -159,25 +167,6 @@ _FAILURE_STATUS: dict[ErrorClass, tuple[AccountStatus, tuple[AccountStatus, ...]
     ErrorClass.QUOTA: (_S.EXHAUSTED, (_S.DISABLED, _S.AUTH_FAILED)),
     ErrorClass.CONCURRENCY: (_S.COOLING_DOWN, (_S.DISABLED, _S.AUTH_FAILED, _S.EXHAUSTED)),
 }
-
-
-async def reserve_credits(
-    session: AsyncSession, account_id: int, credit_type: str, amount: float
-) -> bool:
-    """Take `amount` from a pool if it holds that much; False (nothing taken) if not.
-    Zero costs (local renders, providers without pools) always succeed."""
-    if amount <= 0:
-        return True
-    result = await session.execute(
-        update(ProviderCredit)
-        .where(
-            ProviderCredit.account_id == account_id,
-            ProviderCredit.credit_type == credit_type,
-            ProviderCredit.amount >= amount,
-        )
-        .values(amount=ProviderCredit.amount - amount, updated_at=clock.now())
-    )
-    return bool(getattr(result, "rowcount", 0))
 
 
 async def reserve_many(session: AsyncSession, reservations: list[tuple[int, str, float]]) -> None:

@@ -19,10 +19,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from pixsim7 import clock
 from pixsim7.accounts import service as accounts_service
@@ -32,6 +33,7 @@ from pixsim7.jobs.states import IN_FLIGHT, JobStatus, SubmissionStatus
 from pixsim7.providers.base import ErrorClass
 
 MAX_MESSAGE = 2000
+_JOBS = cast(Table, Job.__table__)
 
 
 @dataclass(frozen=True)
@@ -150,44 +152,80 @@ async def cancelled(
     return [job, *await service.fail_dependents(session, job)]
 
 
-async def completed(
-    session: AsyncSession,
-    job: Job,
-    *,
-    result_url: str | None,
-    asset_id: int | None,
-    sub: ProviderSubmission | None,
-) -> bool:
-    """`job` as read in this transaction, `sub` its latest submission."""
+@dataclass(frozen=True)
+class Done:
+    """A job the provider finished with an output: `job` as read (locked, processing) in
+    this transaction, `sub` its latest submission."""
+
+    job: Job
+    result_url: str | None
+    asset_id: int | None
+    sub: ProviderSubmission | None
+
+
+async def completed(session: AsyncSession, done: Sequence[Done]) -> None:
+    """The jobs completed: one statement per table for the lot (run once per row). The
+    caller read the jobs locked and processing in this transaction, so each update
+    applies; the job objects are left as written."""
+    if not done:
+        return
     now = clock.now()
-    done = await _returning(
-        session,
-        _in_flight(job.id, JobStatus.PROCESSING).values(
-            status=JobStatus.COMPLETED.value,
-            result_url=result_url,
-            asset_id=asset_id,
-            progress=1.0,
-            actual_credits=job.estimated_credits,
-            reserved_credits=0.0,
-            completed_at=now,
-            lease_owner=None,
-            lease_until=None,
-            next_check_at=None,
-            wait_reason=None,
-            history=service.noted(job, "completed"),
-            updated_at=now,
-        ),
+    job_rows, sub_rows = [], []
+    took: dict[int, tuple[int, float]] = {}
+    for d in done:
+        job = d.job
+        values = {
+            "status": JobStatus.COMPLETED.value,
+            "result_url": d.result_url,
+            "asset_id": d.asset_id,
+            "progress": 1.0,
+            "actual_credits": job.estimated_credits,
+            "reserved_credits": 0.0,
+            "completed_at": now,
+            "lease_owner": None,
+            "lease_until": None,
+            "next_check_at": None,
+            "wait_reason": None,
+            "history": service.noted(job, "completed"),
+            "updated_at": now,
+        }
+        job_rows.append({"d_id": job.id, **{f"d_{k}": v for k, v in values.items()}})
+        for key, value in values.items():
+            set_committed_value(job, key, value)
+        if d.sub is not None:
+            sub_rows.append({"s_id": d.sub.id, "s_credits": job.estimated_credits})
+            for key, value in (
+                ("status", SubmissionStatus.SUCCEEDED.value),
+                ("finished_at", now),
+                ("credits", job.estimated_credits),
+            ):
+                set_committed_value(d.sub, key, value)
+        if job.account_id is not None:
+            jobs, seconds = took.get(job.account_id, (0, 0.0))
+            took[job.account_id] = (
+                jobs + 1,
+                seconds + (now - (job.submitted_at or now)).total_seconds(),
+            )
+    # (Bound as d_<column>: a bound parameter may not share a name with a column it sets.)
+    await session.execute(
+        update(_JOBS)
+        .where(_JOBS.c.id == bindparam("d_id"))
+        .values({k: bindparam(f"d_{k}") for k in values}),
+        job_rows,
     )
-    if done is None:
-        return False
-    if sub is not None:
-        sub.status = SubmissionStatus.SUCCEEDED.value
-        sub.finished_at = now
-        sub.credits = job.estimated_credits
-    if job.account_id is not None:
-        took = (now - (job.submitted_at or now)).total_seconds()
-        await accounts_service.record_success(session, job.account_id, took)
-    return True
+    if sub_rows:
+        subs = cast(Table, ProviderSubmission.__table__)
+        await session.execute(
+            update(subs)
+            .where(subs.c.id == bindparam("s_id"))
+            .values(
+                status=SubmissionStatus.SUCCEEDED.value,
+                finished_at=now,
+                credits=bindparam("s_credits"),
+            ),
+            sub_rows,
+        )
+    await accounts_service.record_successes(session, took)
 
 
 async def failed(

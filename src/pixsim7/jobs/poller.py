@@ -12,14 +12,17 @@ import datetime as dt
 import time
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from pixsim7 import clock
 from pixsim7.accounts import service as accounts_service
 from pixsim7.accounts.models import ProviderAccount
-from pixsim7.jobs import claim, handover, outcomes, service
+from pixsim7.jobs import claim, handover, outcomes
 from pixsim7.jobs.models import Job, ProviderSubmission
 from pixsim7.jobs.runtime import Runtime, transaction
 from pixsim7.jobs.states import JobStatus
@@ -37,6 +40,30 @@ from pixsim7.quotas import service as quotas_service
 log = get_logger(__name__)
 BALANCE_EVERY_S = 30.0  # reconcile an account's credits from the provider at most this often
 Answers = dict[str, PollResult] | BaseException
+
+
+@dataclass
+class _Batch:
+    """A round's common outcomes, written with one statement each (run once per row)."""
+
+    done: list[outcomes.Done] = field(default_factory=list)
+    waiting: list[dict[str, Any]] = field(default_factory=list)  # still running: next check
+
+    async def write(self, session: AsyncSession) -> None:
+        await outcomes.completed(session, self.done)
+        if self.waiting:
+            jobs = cast(Table, Job.__table__)
+            await session.execute(
+                update(jobs)
+                .where(jobs.c.id == bindparam("w_id"))
+                .values(
+                    progress=bindparam("w_progress"),
+                    next_check_at=bindparam("w_next"),
+                    lease_owner=None,
+                    lease_until=None,
+                ),
+                self.waiting,
+            )
 
 
 class Poller:
@@ -89,19 +116,30 @@ class Poller:
         order = sorted(jobs, key=lambda j: (j.account_id or 0, j.id))
 
         async def apply(tx: AsyncSession) -> list[Job]:
-            # The round's jobs and their latest attempts read afresh in two queries.
-            fresh = await tx.scalars(
-                select(Job).where(Job.id.in_(ids)).execution_options(populate_existing=True)
+            # The round's jobs read afresh and locked (PostgreSQL; SQLite's write
+            # transaction holds the whole database): a cancel asked for meanwhile waits
+            # for this transaction, and the batched updates below apply to every row.
+            stmt = (
+                select(Job)
+                .where(Job.id.in_(ids))
+                .order_by(Job.id)
+                .execution_options(populate_existing=True)
             )
-            current = {job.id: job for job in fresh}
+            if rt.db.dialect == "postgresql":
+                stmt = stmt.with_for_update()
+            current = {job.id: job for job in await tx.scalars(stmt)}
             subs = await outcomes.latest_submissions(tx, ids)
+            batch = _Batch()
             changed: list[Job] = []
             for stale in order:
                 job = current.get(stale.id)
-                if job is not None and await self._apply(
-                    tx, job, answer_of[job.id], outputs.get(job.id), subs.get(job.id)
+                if job is None or job.status != JobStatus.PROCESSING:
+                    continue  # ended meanwhile (a cancel that could be carried out)
+                if await self._apply(
+                    tx, job, answer_of[job.id], outputs.get(job.id), subs.get(job.id), batch
                 ):
                     changed.append(job)
+            await batch.write(tx)
             return changed
 
         changed = await transaction(rt, apply)
@@ -194,8 +232,10 @@ class Poller:
         answer: Answers,
         output: int | BaseException | None,
         sub: ProviderSubmission | None,
+        batch: _Batch,
     ) -> bool:
-        """Apply one job's answer; True if the job changed in a way screens should see."""
+        """Apply one job's answer (the common outcomes into `batch`); True if the job
+        changed in a way screens should see."""
         rt = self.rt
         provider = rt.provider(job.provider_id)
         now = clock.now()
@@ -214,7 +254,7 @@ class Poller:
                 changed = await outcomes.cancelled(session, job.id)
                 await rt.emit(changed[1:])
                 return bool(changed)
-            return await self._finish(session, job, result, output, sub)
+            return await self._finish(session, job, result, output, sub, batch)
         started = job.submitted_at or now
         if (now - started).total_seconds() > provider.info.timeout_s:
             await outcomes.failed(
@@ -227,19 +267,16 @@ class Poller:
             )
             return True
         progress = result.progress if result is not None else job.progress
-        await session.execute(
-            service.sql_update_job(job.id)
-            .where(Job.status == JobStatus.PROCESSING.value)
-            .values(
-                progress=progress,
-                next_check_at=now + self._interval(provider, now - started),
-                lease_owner=None,
-                lease_until=None,
-            )
+        batch.waiting.append(
+            {
+                "w_id": job.id,
+                "w_progress": progress,
+                "w_next": now + self._interval(provider, now - started),
+            }
         )
         moved = progress is not None and progress != job.progress
-        if moved:
-            job.progress = progress
+        if moved:  # as written by the batch (not a change for the session to flush)
+            set_committed_value(job, "progress", progress)
         return moved
 
     def _interval(self, provider: Provider, age: dt.timedelta) -> dt.timedelta:
@@ -257,12 +294,12 @@ class Poller:
         result: PollResult,
         output: int | BaseException | None,
         sub: ProviderSubmission | None,
+        batch: _Batch,
     ) -> bool:
         rt = self.rt
         if result.status is ProviderStatus.SUCCEEDED and not isinstance(output, BaseException):
-            return await outcomes.completed(
-                session, job, result_url=result.output_url, asset_id=output, sub=sub
-            )
+            batch.done.append(outcomes.Done(job, result.output_url, output, sub))
+            return True
         if isinstance(output, BaseException):  # the output could not be taken in
             provider = rt.provider(job.provider_id)
             changed = await outcomes.output_not_stored(

@@ -165,7 +165,6 @@ async def create(
     bus: EventBus,
 ) -> Job:
     checked, depends_on, waiting_on = await _check(session, user, data, registry=registry)
-    await quotas_service.take_job(session, user)
     job = Job(
         owner_id=user.id,
         workspace_id=data.workspace_id,
@@ -182,13 +181,16 @@ async def create(
         history=[],
     )
     note(job, "created")
+    job.wait_reason = await waiting.reason_for_new(session, job, checked.costs, waiting_on)
     session.add(job)
     await session.flush()
     for parent in depends_on:
         session.add(JobDependency(job_id=job.id, depends_on_id=parent))
     for credit_type, credits in checked.costs.items():
         session.add(JobCost(job_id=job.id, credit_type=credit_type, credits=credits))
-    job.wait_reason = await waiting.reason_for_new(session, job, checked.costs, waiting_on)
+    # Counted last: on PostgreSQL this locks the owner's row of the day's usage until the
+    # commit, and the poller's count of spent credits updates that row too.
+    await quotas_service.take_job(session, user)
     await session.commit()
     await emit(bus, job, "job.created")
     return job
