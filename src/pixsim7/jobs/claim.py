@@ -209,7 +209,11 @@ def _candidates_statement(pg: bool) -> Any:
     )
     stmt = (
         select(Job)
-        .where(job_ready(_JOBS, _NOW), exists().where(account_fits_job(free, _JOBS)))
+        .where(
+            Job.provider_id.in_(bindparam("free_providers", expanding=True)),
+            job_ready(_JOBS, _NOW),
+            exists().where(account_fits_job(free, _JOBS)),
+        )
         .order_by(Job.priority.desc(), Job.id.asc())
         .limit(bindparam("claim_limit"))
         .execution_options(populate_existing=True)
@@ -360,7 +364,12 @@ async def claim_jobs(
     jobs = list(
         await session.scalars(
             _candidates_statement(pg),
-            {"claim_now": now, "free_ids": list(free), "claim_limit": min(limit, slots) * 2},
+            {
+                "claim_now": now,
+                "free_ids": list(free),
+                "free_providers": sorted({a.provider_id for a in free.values()}),
+                "claim_limit": min(limit, slots) * 2,
+            },
         )
     )
     if not jobs:

@@ -17,6 +17,10 @@ class Job(IdMixin, TimestampMixin, Base):
     __table_args__ = (
         # The claim scans pending jobs by priority then age.
         Index("ix_jobs_claim", "status", "priority", "id"),
+        # The claim: pending jobs of the providers that have a free account (the builtin
+        # `local` one is always free; without the provider in the index, a claim while
+        # every other account was busy read every pending job to find no local one).
+        Index("ix_jobs_claim_provider", "status", "provider_id", "priority", "id"),
         Index("ix_jobs_owner_status", "owner_id", "status"),
         Index("ix_jobs_account_status", "account_id", "status"),
     )

@@ -9,12 +9,13 @@ worker re-explains every pending job every few seconds.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Row, func, or_, select
+from sqlalchemy import Row, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pixsim7 import clock
@@ -69,6 +70,62 @@ async def reason_for_new(
     return _explain(job, facts)
 
 
+# The statements of `_facts`, built once and run with bound lists: building them cost
+# more than running them (a job's creation spent most of its time here).
+@functools.cache
+def _owners() -> Any:
+    return (
+        select(User.id, User.max_concurrent_jobs, QueueState.paused)
+        .outerjoin(QueueState, QueueState.user_id == User.id)
+        .where(User.id.in_(bindparam("w_owners", expanding=True)))
+    )
+
+
+@functools.cache
+def _accounts() -> Any:
+    a = ProviderAccount
+    return (
+        select(
+            a.id,
+            a.provider_id,
+            a.owner_id,
+            a.is_shared,
+            a.is_builtin,
+            a.status,
+            a.cooldown_until,
+            a.credit_pool,
+            a.max_concurrent_jobs,
+            ProviderCredit.amount,
+        )
+        .outerjoin(
+            ProviderCredit,
+            (ProviderCredit.account_id == a.id) & (ProviderCredit.credit_type == a.credit_pool),
+        )
+        .where(
+            a.provider_id.in_(bindparam("w_providers", expanding=True)),
+            or_(a.owner_id.in_(bindparam("w_owners", expanding=True)), a.is_shared, a.is_builtin),
+        )
+    )
+
+
+@functools.cache
+def _in_flight() -> Any:
+    """Jobs in flight per owner and account, for both rules: per owner (the user's limit)
+    and per account (its concurrency, whoever's jobs they are: shared accounts serve
+    everyone)."""
+    return (
+        select(Job.owner_id, Job.account_id, func.count())
+        .where(
+            Job.status.in_(_IN_FLIGHT),
+            or_(
+                Job.owner_id.in_(bindparam("w_owners", expanding=True)),
+                Job.account_id.in_(bindparam("w_accounts", expanding=True)),
+            ),
+        )
+        .group_by(Job.owner_id, Job.account_id)
+    )
+
+
 async def _facts(
     session: AsyncSession,
     jobs: Sequence[Job],
@@ -78,11 +135,7 @@ async def _facts(
     owners = {j.owner_id for j in jobs}
     paused: set[int] = set()
     limit: dict[int, int] = {}
-    for user_id, most, is_paused in await session.execute(
-        select(User.id, User.max_concurrent_jobs, QueueState.paused)
-        .outerjoin(QueueState, QueueState.user_id == User.id)
-        .where(User.id.in_(owners))
-    ):
+    for user_id, most, is_paused in await session.execute(_owners(), {"w_owners": list(owners)}):
         limit[user_id] = most
         if is_paused:
             paused.add(user_id)
@@ -100,30 +153,9 @@ async def _facts(
                 )
             ).all()
         )
-    a = ProviderAccount
+    providers = list({j.provider_id for j in jobs})
     rows = (
-        await session.execute(
-            select(
-                a.id,
-                a.provider_id,
-                a.owner_id,
-                a.is_shared,
-                a.is_builtin,
-                a.status,
-                a.cooldown_until,
-                a.credit_pool,
-                a.max_concurrent_jobs,
-                ProviderCredit.amount,
-            )
-            .outerjoin(
-                ProviderCredit,
-                (ProviderCredit.account_id == a.id) & (ProviderCredit.credit_type == a.credit_pool),
-            )
-            .where(
-                a.provider_id.in_({j.provider_id for j in jobs}),
-                or_(a.owner_id.in_(owners), a.is_shared, a.is_builtin),
-            )
-        )
+        await session.execute(_accounts(), {"w_providers": providers, "w_owners": list(owners)})
     ).all()
     account_ids = [r.id for r in rows]
     facts = _Facts(clock.now(), paused, limit, {}, parent, cast(Sequence[Row[Any]], rows))
@@ -137,17 +169,10 @@ async def _facts(
             )
         ):
             facts.costs.setdefault(job_id, {})[pool] = credits
-    # Jobs in flight, counted once for both rules: per owner (the user's limit) and per
-    # account (its concurrency, whoever's jobs they are: shared accounts serve everyone).
     running: dict[int, int] = defaultdict(int)
     busy: dict[int, int] = defaultdict(int)
     for owner_id, account_id, count in await session.execute(
-        select(Job.owner_id, Job.account_id, func.count())
-        .where(
-            Job.status.in_(_IN_FLIGHT),
-            or_(Job.owner_id.in_(owners), Job.account_id.in_(account_ids)),
-        )
-        .group_by(Job.owner_id, Job.account_id)
+        _in_flight(), {"w_owners": list(owners), "w_accounts": account_ids}
     ):
         if owner_id in owners:
             running[owner_id] += count
