@@ -78,7 +78,12 @@ class TimestampMixin:
 
 
 def create_engine(
-    url: str, *, echo: bool = False, pool_size: int = 20, read_only: bool = False
+    url: str,
+    *,
+    echo: bool = False,
+    pool_size: int = 20,
+    read_only: bool = False,
+    pre_ping: bool = True,
 ) -> AsyncEngine:
     if url.startswith("sqlite"):
         sqlite_url = make_url(url).set(drivername=sqlite_driver.DRIVER)
@@ -96,7 +101,7 @@ def create_engine(
     # transaction; with 10 kept, those beyond were opened and closed again each time (a
     # profile of a busy worker showed it connecting, TLS attempt included, all along).
     return create_async_engine(
-        url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=pre_ping
     )
 
 
@@ -132,9 +137,11 @@ def _configure_sqlite(engine: AsyncEngine, *, read_only: bool) -> None:
 class Database:
     """An engine and its session factory; one per process (held on app.state)."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, pre_ping: bool = True) -> None:
+        """`pre_ping`: test a pooled PostgreSQL connection before each use (a round trip
+        per transaction), so a server restart costs no request an error."""
         self.url = url
-        self.engine = create_engine(url, echo=echo)
+        self.engine = create_engine(url, echo=echo, pre_ping=pre_ping)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         # On SQLite every session queues for the one write lock at BEGIN; sessions that
         # only read use an engine of their own that does not, so reads never wait on

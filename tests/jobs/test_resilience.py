@@ -29,6 +29,7 @@ from sqlalchemy import select
 from pixsim7.config import Settings
 from pixsim7.jobs.models import Job, ProviderSubmission, Worker
 from pixsim7.providers.fakekit import FakeServer, FakeState
+from tests.conftest import DIALECTS
 from tests.jobs.conftest import add_account, pixverse_job
 from tests.jobs.test_crash import CLI, SlowCreates, Workers
 from tests.system.test_events import listen, served  # noqa: F401  (SSE over real HTTP)
@@ -387,3 +388,42 @@ class LongLeaseWorkers(Workers):
             )
         self.procs.append(proc)
         return proc
+
+
+@pytest.mark.parametrize(
+    "database_url", [d for d in DIALECTS if d == "postgresql"], indirect=True
+)  # SQLite has no server whose connections can die
+async def test_a_worker_transaction_survives_its_connection_dying(database_url: str) -> None:
+    """Workers skip the test query before each transaction (`pixsim7 worker`); a pooled
+    connection that died meanwhile (the server restarted, or killed it) fails one attempt,
+    is dropped, and the work runs again on a fresh one."""
+    from types import SimpleNamespace
+
+    import asyncpg
+    from sqlalchemy import text
+
+    from pixsim7.db import Database
+    from pixsim7.jobs.runtime import transaction
+
+    db = Database(database_url, pre_ping=False)
+    try:
+        async with db.session() as session:
+            pid = await session.scalar(text("SELECT pg_backend_pid()"))
+            await session.commit()
+        dsn = database_url.replace("postgresql+asyncpg://", "postgresql://")
+        admin = await asyncpg.connect(dsn)
+        try:
+            assert await admin.fetchval("SELECT pg_terminate_backend($1)", pid)
+        finally:
+            await admin.close()
+        tries: list[int] = []
+
+        async def work(tx: Any) -> int:
+            tries.append(await tx.scalar(text("SELECT pg_backend_pid()")))
+            return tries[-1]
+
+        rt: Any = SimpleNamespace(db=db)
+        assert await transaction(rt, work) != pid
+        assert len(tries) == 1  # the first attempt died before its statement returned
+    finally:
+        await db.dispose()

@@ -166,8 +166,11 @@ class _Free:
 
 
 def _free_accounts(pg: bool) -> Any:
-    """Accounts that may take jobs now by status and cooldown, locked on PostgreSQL (claimers
-    of other workers skip them: two claimers never fill one account's slots at once)."""
+    """Accounts that may take jobs now by status and cooldown, locked on PostgreSQL in id
+    order: a second claimer waits for the first's commit (a few milliseconds) and then
+    counts its jobs, so two never fill one account's slots at once. (Skipping locked
+    accounts instead sent jobs to a worse account whenever the best one was locked for a
+    moment by bookkeeping, a completion or a balance update.)"""
     a = ProviderAccount.__table__
     stmt = select(
         a.c.id,
@@ -188,7 +191,7 @@ def _free_accounts(pg: bool) -> Any:
             ),
         )
     )
-    return stmt.with_for_update(skip_locked=True) if pg else stmt
+    return stmt.order_by(a.c.id).with_for_update() if pg else stmt
 
 
 @functools.cache

@@ -102,7 +102,8 @@ async def transaction(
     rt: Runtime, work: Callable[[AsyncSession], Awaitable[T]], *, attempts: int = 5
 ) -> T:
     """Run `work` in a fresh session and commit; run it again when PostgreSQL picked this
-    transaction as a deadlock victim (the work is conditional updates, so it is safe)."""
+    transaction as a deadlock victim, or its connection had died (the work is conditional
+    updates, so it is safe)."""
     for attempt in range(1, attempts + 1):
         async with rt.db.sessionmaker() as session:
             try:
@@ -114,7 +115,10 @@ async def transaction(
                 orig = exc.orig
                 cause = getattr(orig, "__cause__", None)
                 code = getattr(orig, "pgcode", None) or getattr(cause, "sqlstate", None)
-                if code not in _RETRY_CODES or attempt == attempts:
+                # A connection found dead (the server restarted) is dropped from the
+                # pool: the next attempt gets a fresh one.
+                again = code in _RETRY_CODES or exc.connection_invalidated
+                if not again or attempt == attempts:
                     raise
         await asyncio.sleep(0.01 * attempt)
     raise AssertionError("unreachable")

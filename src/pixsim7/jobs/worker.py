@@ -302,7 +302,10 @@ async def embedded(app: FastAPI, config: WorkerConfig | None = None) -> AsyncIte
 
 async def run_process(settings: Settings, config: WorkerConfig) -> None:
     """`pixsim7 worker`: own database pool, event bus and adapters; stops on SIGTERM/SIGINT."""
-    db = Database(settings.effective_database_url)
+    # No test query before each transaction: that was a round trip per job. After a
+    # database restart, a step that meets a dead connection fails and is run again on a
+    # fresh one (the loops go on; `runtime.transaction` retries at once).
+    db = Database(settings.effective_database_url, pre_ping=False)
     bus: EventBus = create_bus(settings.redis_url, channel=settings.events_channel)
     registry = Registry(settings)
     await bus.start()
