@@ -165,12 +165,17 @@ class _Free:
     credits: dict[str, float]
 
 
-def _free_accounts(pg: bool) -> Any:
-    """Accounts that may take jobs now by status and cooldown, locked on PostgreSQL in id
-    order: a second claimer waits for the first's commit (a few milliseconds) and then
-    counts its jobs, so two never fill one account's slots at once. (Skipping locked
-    accounts instead sent jobs to a worse account whenever the best one was locked for a
-    moment by bookkeeping, a completion or a balance update.)"""
+# PostgreSQL: claimers of every worker take turns (`pg_advisory_xact_lock`, held to the
+# end of the claim's transaction). Only claims put jobs in flight, so a claimer counting
+# after taking its turn sees every earlier claim: two never fill one account's slots at
+# once. Locking the account rows instead made completions wait on claims (they update the
+# same rows), and skipping locked accounts sent jobs to worse ones.
+_CLAIM_TURN = 0x70697873696D37  # "pixsim7"
+
+
+@functools.cache
+def _free_accounts() -> Any:
+    """Accounts that may take jobs now by status and cooldown."""
     a = ProviderAccount.__table__
     stmt = select(
         a.c.id,
@@ -191,7 +196,7 @@ def _free_accounts(pg: bool) -> Any:
             ),
         )
     )
-    return stmt.order_by(a.c.id).with_for_update() if pg else stmt
+    return stmt
 
 
 @functools.cache
@@ -213,7 +218,7 @@ def _candidates_statement(pg: bool) -> Any:
     stmt = (
         select(Job)
         .where(
-            Job.provider_id.in_(bindparam("free_providers", expanding=True)),
+            Job.provider_id == bindparam("claim_provider"),
             job_ready(_JOBS, _NOW),
             exists().where(account_fits_job(free, _JOBS)),
         )
@@ -225,10 +230,11 @@ def _candidates_statement(pg: bool) -> Any:
 
 
 async def _load_free(session: AsyncSession, now: dt.datetime) -> dict[int, _Free]:
-    """The accounts with a free slot now, counted after their rows are locked (a statement
-    begun after the lock sees every earlier claimer's commit)."""
-    pg = _postgres(session)
-    rows = (await session.execute(_free_accounts(pg), {"claim_now": now})).all()
+    """The accounts with a free slot now, counted in this claimer's turn (statements begun
+    after it see every earlier claimer's commit)."""
+    if _postgres(session):
+        await session.execute(select(func.pg_advisory_xact_lock(_CLAIM_TURN)))
+    rows = (await session.execute(_free_accounts(), {"claim_now": now})).all()
     if not rows:
         return {}
     ids = [r[0] for r in rows]
@@ -364,17 +370,20 @@ async def claim_jobs(
     # Candidates: a few more than the free slots, for jobs the batch's own choices leave
     # without an account (the owner's limit, credits spent by the jobs before them).
     slots = sum(a.slots for a in free.values())
-    jobs = list(
-        await session.scalars(
+    # One read per provider: each walks its part of the index in order and stops at the
+    # limit (one read for several providers would read all their pending jobs and sort).
+    jobs: list[Job] = []
+    for provider in sorted({a.provider_id for a in free.values()}):
+        jobs += await session.scalars(
             _candidates_statement(pg),
             {
                 "claim_now": now,
-                "free_ids": list(free),
-                "free_providers": sorted({a.provider_id for a in free.values()}),
+                "free_ids": [a.id for a in free.values() if a.provider_id == provider],
+                "claim_provider": provider,
                 "claim_limit": min(limit, slots) * 2,
             },
         )
-    )
+    jobs.sort(key=lambda j: (-j.priority, j.id))
     if not jobs:
         return []
     ids = [j.id for j in jobs]
@@ -410,7 +419,7 @@ async def claim_jobs(
         _, account, price = best
         room[job.owner_id] -= 1
         account_rows.append({"a_id": account.id, "a_used": chooser.take(account, price)})
-        values = {
+        values: dict[str, Any] = {
             "status": JobStatus.SUBMITTING.value,
             "account_id": account.id,
             "lease_owner": worker_id,

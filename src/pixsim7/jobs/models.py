@@ -17,10 +17,6 @@ class Job(IdMixin, TimestampMixin, Base):
     __table_args__ = (
         # The claim scans pending jobs by priority then age.
         Index("ix_jobs_claim", "status", "priority", "id"),
-        # The claim: pending jobs of the providers that have a free account (the builtin
-        # `local` one is always free; without the provider in the index, a claim while
-        # every other account was busy read every pending job to find no local one).
-        Index("ix_jobs_claim_provider", "status", "provider_id", "priority", "id"),
         Index("ix_jobs_owner_status", "owner_id", "status"),
         Index("ix_jobs_account_status", "account_id", "status"),
     )
@@ -73,6 +69,13 @@ class Job(IdMixin, TimestampMixin, Base):
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+# The claim: the best pending jobs of one provider, read in the index's own order up to
+# its limit (`claim._candidates_statement`). Without the provider, a claim while every
+# account but the always-free builtin one was busy read every pending job to find no
+# `local` one; without the descending priority, it read and sorted all of them.
+Index("ix_jobs_claim_provider", Job.status, Job.provider_id, Job.priority.desc(), Job.id)
 
 
 class JobDependency(Base):
