@@ -316,9 +316,13 @@ async def test_jobs_no_account_can_serve_back_off_until_credits_arrive(
     claims: list[float] = []
 
     def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        # The claim's read of the jobs the accounts with a free slot could serve (claim.py).
+        # The claim's read of the jobs the accounts with a free slot could serve (claim.py),
+        # once per provider with such an account (here also the builtin `local` one): the
+        # reads of one claim come within milliseconds.
         if statement.startswith("SELECT jobs.") and ") AS free" in statement:
-            claims.append(asyncio.get_running_loop().time())
+            now = asyncio.get_running_loop().time()
+            if not claims or now - claims[-1] > 0.03:
+                claims.append(now)
 
     engine = app.state.db.engine.sync_engine
     event.listen(engine, "before_cursor_execute", count)

@@ -177,7 +177,7 @@ _CLAIM_TURN = 0x70697873696D37  # "pixsim7"
 def _free_accounts() -> Any:
     """Accounts that may take jobs now by status and cooldown."""
     a = ProviderAccount.__table__
-    stmt = select(
+    return select(
         a.c.id,
         a.c.provider_id,
         a.c.owner_id,
@@ -196,7 +196,6 @@ def _free_accounts() -> Any:
             ),
         )
     )
-    return stmt
 
 
 @functools.cache

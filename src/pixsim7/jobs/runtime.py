@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -61,6 +61,18 @@ class Runtime:
     # Accounts whose slots, status or credits changed: published as account.updated in
     # batches (worker._publish_accounts), not once per job.
     touched_accounts: set[int] = field(default_factory=set)
+    # Providers' acceptances of submit calls, written together (scheduler._accept): a
+    # claim's batch is submitted at once and its answers come back close together.
+    accepts: Batched[outcomes.Accept, Job | None] = field(init=False)
+
+    def __post_init__(self) -> None:
+        async def write(items: list[outcomes.Accept]) -> list[Job | None]:
+            async def work(tx: AsyncSession) -> list[Job | None]:
+                return await outcomes.accepted_many(tx, items)
+
+            return await transaction(self, work)
+
+        self.accepts = Batched(write)
 
     def touch(self, *account_ids: int | None) -> None:
         self.touched_accounts.update(i for i in account_ids if i is not None)
@@ -95,6 +107,45 @@ class Runtime:
 
 
 T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Batched(Generic[T, R]):
+    """Calls that arrive while a batch is being written wait and are written together in
+    the next one: `write` takes the items and returns one result per item, in order."""
+
+    def __init__(self, write: Callable[[list[T]], Awaitable[list[R]]]) -> None:
+        self._write = write
+        self._waiting: list[tuple[T, asyncio.Future[R]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def __call__(self, item: T) -> R:
+        future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
+        self._waiting.append((item, future))
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._run())
+        # Shielded: a caller cancelled meanwhile must not lose the others' write.
+        return await asyncio.shield(future)
+
+    async def _run(self) -> None:
+        try:
+            await asyncio.sleep(0)  # calls made in the same turn of the loop join in
+            while self._waiting:
+                batch, self._waiting = self._waiting, []
+                try:
+                    results = await self._write([item for item, _ in batch])
+                except Exception as exc:
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(exc)
+                    continue
+                for (_, future), result in zip(batch, results, strict=True):
+                    if not future.done():
+                        future.set_result(result)
+        finally:
+            self._writer = None
+
+
 _RETRY_CODES = ("40P01", "40001")  # PostgreSQL deadlock_detected, serialization_failure
 
 

@@ -215,17 +215,14 @@ async def _accept(
     provider_job_id: str,
     raw: dict[str, Any],
 ) -> None:
-    """Record the provider's acceptance (retried if PostgreSQL picks it as a deadlock
-    victim: losing it would leave a charged attempt looking unanswered)."""
+    """Record the provider's acceptance, with those of the worker's other submit calls
+    answered meanwhile (retried if PostgreSQL picks it as a deadlock victim: losing it
+    would leave a charged attempt looking unanswered)."""
     await session.commit()
     job_id, sub_id = job.id, sub.id
-
-    async def work(tx: AsyncSession) -> Job | None:
-        return await outcomes.accepted(
-            tx, job, sub_id, provider_job_id, raw, next_check_at=rt.first_check(provider)
-        )
-
-    done = await transaction(rt, work)
+    done = await rt.accepts(
+        outcomes.Accept(job, sub_id, provider_job_id, raw, rt.first_check(provider))
+    )
     if done is None:
         # Cancelled while we were submitting: stopped at the provider before the account
         # slot frees here, so the next job cannot find the provider's slot still taken.
