@@ -1,8 +1,9 @@
 """What the worker does with a provider's answer: accepted, completed, or an error class.
 
 Helpers here take the session and do not commit; the scheduler and poller own the
-transaction. Every status change is a conditional UPDATE on the status the worker
-expects, so a cancel from the API in between wins and is noticed (rowcount 0).
+transaction. Every status change is conditional on the status the worker expects, so a
+cancel from the API in between wins and is noticed: a conditional UPDATE (rowcount 0), or,
+for the batches (`accepted_many`, `completed`), rows read locked before they are written.
 
 Error classes (providers/base.py):
   auth, quota          -> the account is marked (accounts.service) and the job moves on:
