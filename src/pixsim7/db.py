@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, event
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Integer,
+    MetaData,
+    Table,
+    bindparam,
+    event,
+    update,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import (
@@ -185,3 +195,20 @@ def insert_ignore(session: AsyncSession, model: type[Base], values: dict[str, An
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     return session.execute(sqlite_insert(model).values(**values).on_conflict_do_nothing())
+
+
+async def update_each(
+    session: AsyncSession, table: Table, rows: Sequence[tuple[int, dict[str, Any]]]
+) -> None:
+    """`UPDATE table SET … WHERE id = ?` for many rows in one statement run once per row
+    (executemany); every row sets the same columns, each to its own value."""
+    if not rows:
+        return
+    columns = list(rows[0][1])
+    # Bound as v_<column>: a bound parameter may not share a name with a column it sets.
+    await session.execute(
+        update(table)
+        .where(table.c.id == bindparam("row_id"))
+        .values({c: bindparam(f"v_{c}") for c in columns}),
+        [{"row_id": id_, **{f"v_{c}": values[c] for c in columns}} for id_, values in rows],
+    )

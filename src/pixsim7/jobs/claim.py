@@ -48,7 +48,7 @@ from pixsim7.accounts.models import (
     ProviderCredit,
     SelectionStrategy,
 )
-from pixsim7.db import UTCDateTime
+from pixsim7.db import UTCDateTime, update_each
 from pixsim7.jobs.models import (
     Job,
     JobCost,
@@ -401,7 +401,7 @@ async def claim_jobs(
         now,
     )
     taken: list[Claimed] = []
-    job_rows: list[dict[str, Any]] = []
+    job_rows: list[tuple[int, dict[str, Any]]] = []
     credit_rows: list[tuple[int, str, float]] = []
     account_rows: list[dict[str, Any]] = []
     for job in jobs:
@@ -434,7 +434,7 @@ async def claim_jobs(
         values["history"] = noted(job, "claimed", account_id=account.id, worker=worker_id)
         for column, value in values.items():
             set_committed_value(job, column, value)
-        job_rows.append({"j_id": job.id, **values})
+        job_rows.append((job.id, values))
         if values["reserved_credits"] > 0:
             credit_rows.append((account.id, values["credit_type"], price))
         taken.append(Claimed(job=job, account_id=account.id))
@@ -461,21 +461,13 @@ async def _owner_room(session: AsyncSession, owners: set[int]) -> dict[int, int]
 
 async def _write(
     session: AsyncSession,
-    job_rows: list[dict[str, Any]],
+    job_rows: list[tuple[int, dict[str, Any]]],
     credit_rows: list[tuple[int, str, float]],
     account_rows: list[dict[str, Any]],
     now: dt.datetime,
 ) -> None:
     """The batch's bookkeeping: one statement per table, run once per row (executemany)."""
-    jobs = _JOBS
-    columns = [k for k in job_rows[0] if k != "j_id"]  # (bound as v_<column>: a bound
-    # parameter may not share a name with a column it sets)
-    await session.execute(
-        update(jobs)
-        .where(jobs.c.id == bindparam("j_id"))
-        .values({c: bindparam(f"v_{c}") for c in columns}),
-        [{"j_id": row["j_id"], **{f"v_{c}": row[c] for c in columns}} for row in job_rows],
-    )
+    await update_each(session, _JOBS, job_rows)
     accounts = cast(Table, ProviderAccount.__table__)
     await session.execute(
         update(accounts)

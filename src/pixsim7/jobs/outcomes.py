@@ -28,6 +28,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from pixsim7 import clock
 from pixsim7.accounts import service as accounts_service
+from pixsim7.db import update_each
 from pixsim7.jobs import service
 from pixsim7.jobs.models import Job, ProviderSubmission
 from pixsim7.jobs.states import IN_FLIGHT, JobStatus, SubmissionStatus
@@ -136,7 +137,7 @@ async def accepted_many(session: AsyncSession, accepts: Sequence[Accept]) -> lis
         {"s_id": a.sub_id, "s_provider_job_id": a.provider_job_id, "s_response": _small(a.raw)}
         for a in accepts
     ]
-    rows = []
+    rows: list[tuple[int, dict[str, Any]]] = []
     for a in accepts:
         if a.job.id not in ok:
             continue
@@ -153,7 +154,7 @@ async def accepted_many(session: AsyncSession, accepts: Sequence[Accept]) -> lis
             ),
             "updated_at": now,
         }
-        rows.append({"a_id": a.job.id, **{f"a_{k}": v for k, v in values.items()}})
+        rows.append((a.job.id, values))
         for key, value in values.items():
             set_committed_value(a.job, key, value)
     table = cast(Table, ProviderSubmission.__table__)
@@ -168,13 +169,7 @@ async def accepted_many(session: AsyncSession, accepts: Sequence[Accept]) -> lis
         ),
         subs,
     )
-    if rows:
-        await session.execute(
-            update(jobs)
-            .where(jobs.c.id == bindparam("a_id"))
-            .values({k: bindparam(f"a_{k}") for k in values}),
-            rows,
-        )
+    await update_each(session, jobs, rows)
     return [a.job if a.job.id in ok else None for a in accepts]
 
 
@@ -247,7 +242,8 @@ async def completed(session: AsyncSession, done: Sequence[Done]) -> None:
     if not done:
         return
     now = clock.now()
-    job_rows, sub_rows = [], []
+    job_rows: list[tuple[int, dict[str, Any]]] = []
+    sub_rows: list[dict[str, Any]] = []
     took: dict[int, tuple[int, float]] = {}
     for d in done:
         job = d.job
@@ -266,7 +262,7 @@ async def completed(session: AsyncSession, done: Sequence[Done]) -> None:
             "history": service.noted(job, "completed"),
             "updated_at": now,
         }
-        job_rows.append({"d_id": job.id, **{f"d_{k}": v for k, v in values.items()}})
+        job_rows.append((job.id, values))
         for key, value in values.items():
             set_committed_value(job, key, value)
         if d.sub is not None:
@@ -283,13 +279,7 @@ async def completed(session: AsyncSession, done: Sequence[Done]) -> None:
                 jobs + 1,
                 seconds + (now - (job.submitted_at or now)).total_seconds(),
             )
-    # (Bound as d_<column>: a bound parameter may not share a name with a column it sets.)
-    await session.execute(
-        update(_JOBS)
-        .where(_JOBS.c.id == bindparam("d_id"))
-        .values({k: bindparam(f"d_{k}") for k in values}),
-        job_rows,
-    )
+    await update_each(session, _JOBS, job_rows)
     if sub_rows:
         subs = cast(Table, ProviderSubmission.__table__)
         await session.execute(
