@@ -131,13 +131,16 @@ async def seed(settings: Settings, fake: str) -> int:
     return user_id
 
 
-async def create_and_wait(settings: Settings, user_id: int, n: int, creators: int) -> float:
+async def create_and_wait(
+    settings: Settings, user_id: int, n: int, creators: int
+) -> tuple[float, float]:
     """Create n jobs through the service (validated, costed, quota-checked), `creators` at a
     time as API requests would, and wait until all are completed; returns the seconds from
-    the first creation to the last completion."""
+    the first creation to the last completion, and the machine's busy CPU seconds then."""
     db = Database(settings.effective_database_url)
     registry = Registry(settings)
     bus = EventBus()
+    busy = machine_busy()
     start = time.perf_counter()
 
     async def create(share: range) -> None:
@@ -165,17 +168,25 @@ async def create_and_wait(settings: Settings, user_id: int, n: int, creators: in
         if done == n:
             break
         await asyncio.sleep(0.05)
-    elapsed = time.perf_counter() - start
+    elapsed, busy = time.perf_counter() - start, machine_busy() - busy
     async with db.session() as session:
         failed = await session.scalar(select(func.count()).where(Job.status == "failed"))
     assert not failed, f"{failed} jobs failed"
     await registry.aclose()
     await db.dispose()
-    return elapsed
+    return elapsed, busy
 
 
 def _spawn(command: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, env=env, cwd=cwd)
+
+
+def machine_busy() -> float:
+    """CPU seconds the whole machine spent busy (every process: ours, the workers, the
+    fake, PostgreSQL), from /proc/stat."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def _cpu_of(pid: int) -> float:
@@ -183,7 +194,7 @@ def _cpu_of(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def run_sqlite(n: int, fake: str, tmp: Path, creators: int) -> tuple[float, float]:
+async def run_sqlite(n: int, fake: str, tmp: Path, creators: int) -> tuple[float, float, float]:
     data = tmp / "sqlite"
     url = f"sqlite+aiosqlite:///{data / 'pixsim7.db'}"
     data.mkdir()
@@ -195,18 +206,18 @@ async def run_sqlite(n: int, fake: str, tmp: Path, creators: int) -> tuple[float
     rt = Runtime(new_worker_id(), db, bus, registry, settings, config)
     before = resource.getrusage(resource.RUSAGE_SELF)
     async with running(rt):
-        elapsed = await create_and_wait(settings, user_id, n, creators)
+        elapsed, busy = await create_and_wait(settings, user_id, n, creators)
     after = resource.getrusage(resource.RUSAGE_SELF)
     await registry.aclose()
     await db.dispose()
     # Our process also created the jobs: its CPU covers API-side work too (an upper bound).
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return elapsed, cpu
+    return elapsed, cpu, busy
 
 
 async def run_pg(
     n: int, fake: str, tmp: Path, pg: str, workers: int, creators: int
-) -> tuple[float, float]:
+) -> tuple[float, float, float]:
     name = f"pixsim7_bench_{os.getpid()}_{workers}"
     admin = pg.replace("postgresql+asyncpg://", "postgresql://")
     conn = await asyncpg.connect(admin)
@@ -232,13 +243,13 @@ async def run_pg(
         procs = [_spawn(command, env, data) for _ in range(workers)]
         await asyncio.sleep(3)  # let them start (migrations are already done)
         cpu0 = sum(_cpu_of(p.pid) for p in procs)
-        elapsed = await create_and_wait(settings, user_id, n, creators)
+        elapsed, busy = await create_and_wait(settings, user_id, n, creators)
         cpu = sum(_cpu_of(p.pid) for p in procs) - cpu0
         for p in procs:
             p.send_signal(signal.SIGTERM)
         for p in procs:
             p.wait(timeout=30)
-        return elapsed, cpu
+        return elapsed, cpu, busy
     finally:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await conn.close()
@@ -269,11 +280,15 @@ async def run_bare(n: int, fake: str) -> float:
     return elapsed
 
 
-def report(name: str, n: int, elapsed: float, cpu: float, bare_rate: float) -> dict[str, Any]:
+def report(
+    name: str, n: int, elapsed: float, cpu: float, busy: float, bare_rate: float
+) -> dict[str, Any]:
     rate = n / elapsed
     print(
         f"{name:<28} {n} jobs in {elapsed:6.1f} s = {rate:7.1f} jobs/s; "
-        f"scheduler CPU {1000 * cpu / n:5.2f} ms/job; {rate / bare_rate:.0%} of bare HTTP"
+        f"scheduler CPU {1000 * cpu / n:5.2f} ms/job; {rate / bare_rate:.0%} of bare HTTP; "
+        f"machine CPU {1000 * busy / n:5.2f} ms/job ({busy / elapsed:.1f} of "
+        f"{os.cpu_count()} cores busy)"
     )
     return {"name": name, "jobs_per_s": rate, "cpu_ms_per_job": 1000 * cpu / n}
 
