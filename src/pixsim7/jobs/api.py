@@ -8,6 +8,8 @@ from pixsim7.auth.deps import CurrentUser
 from pixsim7.deps import BusDep, RegistryDep, SessionDep, SettingsDep
 from pixsim7.jobs import service
 from pixsim7.jobs.schemas import (
+    JobBatchCreate,
+    JobBatchRead,
     JobCreate,
     JobDetail,
     JobEstimate,
@@ -32,6 +34,21 @@ async def create_job(
 ) -> JobRead:
     job = await service.create(session, user, data, registry=registry, settings=settings, bus=bus)
     return JobRead.model_validate(job)
+
+
+@router.post("/batch", response_model=JobBatchRead, status_code=status.HTTP_201_CREATED)
+async def create_jobs(
+    data: JobBatchCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    registry: RegistryDep,
+    settings: SettingsDep,
+    bus: BusDep,
+) -> JobBatchRead:
+    jobs = await service.create_many(
+        session, user, data.jobs, registry=registry, settings=settings, bus=bus
+    )
+    return JobBatchRead(jobs=[JobRead.model_validate(j) for j in jobs])
 
 
 @router.post("/estimate", response_model=JobEstimate)

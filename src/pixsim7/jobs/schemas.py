@@ -41,6 +41,17 @@ class JobCreate(BaseModel):
     account_id: int | None = None
 
 
+MAX_BATCH = 100
+
+
+class JobBatchCreate(BaseModel):
+    """Several jobs created together, all or none (a prompt's variations, a script's run)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    jobs: list[JobCreate] = Field(min_length=1, max_length=MAX_BATCH)
+
+
 class JobEstimate(BaseModel):
     """What a job request would be accepted as and cost, per credit pool."""
 
@@ -113,6 +124,10 @@ class JobRead(BaseModel):
     started_at: dt.datetime | None
     submitted_at: dt.datetime | None
     completed_at: dt.datetime | None
+
+
+class JobBatchRead(BaseModel):
+    jobs: list[JobRead]
 
 
 class JobDetail(JobRead):

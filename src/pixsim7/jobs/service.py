@@ -164,36 +164,79 @@ async def create(
     settings: Settings,
     bus: EventBus,
 ) -> Job:
-    checked, depends_on, waiting_on = await _check(session, user, data, registry=registry)
-    job = Job(
-        owner_id=user.id,
-        workspace_id=data.workspace_id,
-        name=data.name,
-        provider_id=checked.provider_id,
-        operation_type=checked.operation_type,
-        params=checked.params,
-        inputs=[i.model_dump(exclude_none=True) for i in data.inputs],
-        priority=data.priority,
-        run_after=data.scheduled_at,
-        pinned_account_id=data.account_id,
-        credit_type=checked.credit_type,
-        estimated_credits=checked.estimated_credits,
-        history=[],
-    )
-    note(job, "created")
-    job.wait_reason = await waiting.reason_for_new(session, job, checked.costs, waiting_on)
-    session.add(job)
+    return (await _create(session, user, [data], registry=registry, bus=bus, numbered=False))[0]
+
+
+async def create_many(
+    session: AsyncSession,
+    user: User,
+    items: Sequence[JobCreate],
+    *,
+    registry: Registry,
+    settings: Settings,
+    bus: EventBus,
+) -> builtins.list[Job]:
+    """Several jobs at once: all of them or none (a refused one is named by its place,
+    `jobs.2.params.prompt`), in one transaction that takes them from the daily quota
+    together and reads what their wait reasons need once."""
+    return await _create(session, user, items, registry=registry, bus=bus, numbered=True)
+
+
+async def _create(
+    session: AsyncSession,
+    user: User,
+    items: Sequence[JobCreate],
+    *,
+    registry: Registry,
+    bus: EventBus,
+    numbered: bool,
+) -> builtins.list[Job]:
+    jobs: builtins.list[Job] = []
+    own: builtins.list[waiting.Own] = []
+    parents: builtins.list[builtins.list[int]] = []
+    for place, data in enumerate(items):
+        try:
+            checked, depends_on, waiting_on = await _check(session, user, data, registry=registry)
+        except errors.ValidationFailed as exc:
+            if numbered:
+                exc.fields = {f"jobs.{place}.{k}": v for k, v in exc.fields.items()}
+            raise
+        job = Job(
+            owner_id=user.id,
+            workspace_id=data.workspace_id,
+            name=data.name,
+            provider_id=checked.provider_id,
+            operation_type=checked.operation_type,
+            params=checked.params,
+            inputs=[i.model_dump(exclude_none=True) for i in data.inputs],
+            priority=data.priority,
+            run_after=data.scheduled_at,
+            pinned_account_id=data.account_id,
+            credit_type=checked.credit_type,
+            estimated_credits=checked.estimated_credits,
+            history=[],
+        )
+        note(job, "created")
+        jobs.append(job)
+        own.append(waiting.Own(checked.costs, waiting_on))
+        parents.append(depends_on)
+    for job, why in zip(jobs, await waiting.reasons_for_new(session, jobs, own), strict=True):
+        job.wait_reason = why
+    session.add_all(jobs)
     await session.flush()
-    for parent in depends_on:
-        session.add(JobDependency(job_id=job.id, depends_on_id=parent))
-    for credit_type, credits in checked.costs.items():
-        session.add(JobCost(job_id=job.id, credit_type=credit_type, credits=credits))
+    for job, mine, depends_on in zip(jobs, own, parents, strict=True):
+        session.add_all(JobDependency(job_id=job.id, depends_on_id=p) for p in depends_on)
+        session.add_all(
+            JobCost(job_id=job.id, credit_type=pool, credits=credits)
+            for pool, credits in mine.costs.items()
+        )
     # Counted last: on PostgreSQL this locks the owner's row of the day's usage until the
     # commit, and the poller's count of spent credits updates that row too.
-    await quotas_service.take_job(session, user)
+    await quotas_service.take_job(session, user, adding=len(jobs))
     await session.commit()
-    await emit(bus, job, "job.created")
-    return job
+    for job in jobs:
+        await emit(bus, job, "job.created")
+    return jobs
 
 
 async def _check_parents(session: AsyncSession, user: User, ids: Sequence[int]) -> int | None:

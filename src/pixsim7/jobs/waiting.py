@@ -37,19 +37,26 @@ async def reason(session: AsyncSession, job: Job) -> str | None:
 
 @dataclass
 class _Facts:
-    """What the rules need to know about a batch of jobs, read in one go: five queries (three
-    for a new job) of plain rows, as this runs at every job creation and the worker's
-    refresh runs it every few seconds."""
+    """What the rules need to know about the owners and accounts of a batch of jobs, read
+    in one go: three queries of plain rows, as this runs at every job creation and the
+    worker's refresh runs it every few seconds."""
 
     now: dt.datetime
     paused: set[int]
     limit: dict[int, int]  # owner -> max concurrent jobs
     running: dict[int, int]  # owner -> jobs in flight
-    parent: dict[int, int]  # job -> first dependency not completed
     accounts: Sequence[Row[Any]]  # rows of the columns of ProviderAccount `_account_reason` reads
-    costs: dict[int, dict[str, float]] = field(default_factory=dict)  # job -> pool -> price
     balance: dict[int, float] = field(default_factory=dict)  # account -> its pool's credits
     busy: dict[int, int] = field(default_factory=dict)  # account -> jobs in flight
+
+
+@dataclass(frozen=True)
+class Own:
+    """What one job's reason needs of its own: its price per pool and its first dependency
+    not completed."""
+
+    costs: Mapping[str, float]
+    waiting_on: int | None
 
 
 async def reasons(session: AsyncSession, jobs: Sequence[Job]) -> dict[int, str | None]:
@@ -57,17 +64,21 @@ async def reasons(session: AsyncSession, jobs: Sequence[Job]) -> dict[int, str |
     out: dict[int, str | None] = {j.id: None for j in jobs}
     if pending:
         facts = await _facts(session, pending)
-        out.update({j.id: _explain(j, facts) for j in pending})
+        own = await _own(session, [j.id for j in pending])
+        out.update({j.id: _explain(j, facts, own.get(j.id, _NOTHING)) for j in pending})
     return out
 
 
-async def reason_for_new(
-    session: AsyncSession, job: Job, costs: Mapping[str, float], waiting_on: int | None
-) -> str | None:
-    """`reason` for a job just created, whose prices and first dependency not completed
-    the caller already knows (two queries fewer)."""
-    facts = await _facts(session, [job], known=(dict(costs), waiting_on))
-    return _explain(job, facts)
+async def reasons_for_new(
+    session: AsyncSession, jobs: Sequence[Job], own: Sequence[Own]
+) -> list[str | None]:
+    """`reasons` for jobs not yet written, whose prices and dependencies the caller
+    already knows (two queries fewer)."""
+    facts = await _facts(session, jobs)
+    return [_explain(job, facts, mine) for job, mine in zip(jobs, own, strict=True)]
+
+
+_NOTHING = Own({}, None)
 
 
 # The statements of `_facts`, built once and run with bound lists: building them cost
@@ -126,12 +137,26 @@ def _in_flight() -> Any:
     )
 
 
-async def _facts(
-    session: AsyncSession,
-    jobs: Sequence[Job],
-    known: tuple[dict[str, float], int | None] | None = None,
-) -> _Facts:
-    ids = [j.id for j in jobs]
+async def _own(session: AsyncSession, ids: Sequence[int]) -> dict[int, Own]:
+    parent = dict(
+        (
+            await session.execute(
+                select(JobDependency.job_id, func.min(Job.id))
+                .join(Job, JobDependency.depends_on_id == Job.id)
+                .where(JobDependency.job_id.in_(ids), Job.status != JobStatus.COMPLETED.value)
+                .group_by(JobDependency.job_id)
+            )
+        ).all()
+    )
+    costs: dict[int, dict[str, float]] = defaultdict(dict)
+    for job_id, pool, credits in await session.execute(
+        select(JobCost.job_id, JobCost.credit_type, JobCost.credits).where(JobCost.job_id.in_(ids))
+    ):
+        costs[job_id][pool] = credits
+    return {i: Own(costs.get(i, {}), parent.get(i)) for i in ids}
+
+
+async def _facts(session: AsyncSession, jobs: Sequence[Job]) -> _Facts:
     owners = {j.owner_id for j in jobs}
     paused: set[int] = set()
     limit: dict[int, int] = {}
@@ -139,36 +164,13 @@ async def _facts(
         limit[user_id] = most
         if is_paused:
             paused.add(user_id)
-    if known is not None:  # a new job (`reason_for_new`): nothing to look up
-        waiting_on = known[1]
-        parent = {} if waiting_on is None else {jobs[0].id: waiting_on}
-    else:
-        parent = dict(
-            (
-                await session.execute(
-                    select(JobDependency.job_id, func.min(Job.id))
-                    .join(Job, JobDependency.depends_on_id == Job.id)
-                    .where(JobDependency.job_id.in_(ids), Job.status != JobStatus.COMPLETED.value)
-                    .group_by(JobDependency.job_id)
-                )
-            ).all()
-        )
     providers = list({j.provider_id for j in jobs})
     rows = (
         await session.execute(_accounts(), {"w_providers": providers, "w_owners": list(owners)})
     ).all()
     account_ids = [r.id for r in rows]
-    facts = _Facts(clock.now(), paused, limit, {}, parent, cast(Sequence[Row[Any]], rows))
+    facts = _Facts(clock.now(), paused, limit, {}, cast(Sequence[Row[Any]], rows))
     facts.balance = {r.id: r.amount or 0.0 for r in rows}
-    if known is not None:
-        facts.costs = {jobs[0].id: known[0]}
-    else:
-        for job_id, pool, credits in await session.execute(
-            select(JobCost.job_id, JobCost.credit_type, JobCost.credits).where(
-                JobCost.job_id.in_(ids)
-            )
-        ):
-            facts.costs.setdefault(job_id, {})[pool] = credits
     running: dict[int, int] = defaultdict(int)
     busy: dict[int, int] = defaultdict(int)
     for owner_id, account_id, count in await session.execute(
@@ -182,7 +184,7 @@ async def _facts(
     return facts
 
 
-def _explain(job: Job, facts: _Facts) -> str | None:
+def _explain(job: Job, facts: _Facts, own: Own) -> str | None:
     if job.owner_id in facts.paused:
         return PAUSED
     limit = facts.limit.get(job.owner_id)
@@ -190,12 +192,12 @@ def _explain(job: Job, facts: _Facts) -> str | None:
         return f"your limit of {limit} jobs at once is reached"
     if job.run_after is not None and job.run_after > facts.now:
         return f"scheduled for {job.run_after.isoformat(timespec='seconds')}"
-    if job.id in facts.parent:
-        return f"waiting for job {facts.parent[job.id]}"
-    return _account_reason(job, facts)
+    if own.waiting_on is not None:
+        return f"waiting for job {own.waiting_on}"
+    return _account_reason(job, facts, own.costs)
 
 
-def _account_reason(job: Job, facts: _Facts) -> str | None:
+def _account_reason(job: Job, facts: _Facts, costs: Mapping[str, float]) -> str | None:
     accounts = [
         a
         for a in facts.accounts
@@ -212,7 +214,6 @@ def _account_reason(job: Job, facts: _Facts) -> str | None:
         who = pinned or "every account"
         return f"{who} unavailable ({', '.join(statuses)})"
     if job.credit_type:  # the same rule as claim.account_fits_job
-        costs = facts.costs.get(job.id, {})
 
         def covered(a: Row[Any]) -> bool:
             price = costs.get(a.credit_pool or "")

@@ -68,10 +68,10 @@ async def check_job(session: AsyncSession, user: User, *, adding: int = 1) -> No
         )
 
 
-async def take_job(session: AsyncSession, user: User) -> None:
-    """Count one created job for today, or raise QuotaExceeded when the daily limit is
-    reached. Check and count are one statement, so concurrent creates cannot both take
-    the last job of the day. The caller commits."""
+async def take_job(session: AsyncSession, user: User, *, adding: int = 1) -> None:
+    """Count `adding` created jobs for today, or raise QuotaExceeded when that would pass
+    the daily limit. Check and count are one statement, so concurrent creates cannot both
+    take the last job of the day. The caller commits."""
     day = _today()
     row = UserQuotaUsage
     take = (
@@ -79,9 +79,9 @@ async def take_job(session: AsyncSession, user: User) -> None:
         .where(
             row.user_id == user.id,
             row.day == day,
-            row.jobs_created + 1 <= user.max_jobs_per_day,
+            row.jobs_created + adding <= user.max_jobs_per_day,
         )
-        .values(jobs_created=row.jobs_created + 1)
+        .values(jobs_created=row.jobs_created + adding)
         .returning(row.jobs_created)
     )
     if (await session.execute(take)).first() is not None:

@@ -78,8 +78,11 @@ function useJobMutation<T, R>(call: (arg: T) => Promise<R>) {
   });
 }
 
-export const useCreateJob = () =>
-  useJobMutation((body: Schemas["JobCreate"]) => unwrap(client.POST("/api/v1/jobs", { body })));
+/** Several jobs at once, all or none; a refusal names the job by its place (`jobs.2.params.prompt`). */
+export const useCreateJobs = () =>
+  useJobMutation(async (jobs: Schemas["JobCreate"][]) =>
+    (await unwrap(client.POST("/api/v1/jobs/batch", { body: { jobs } }))).jobs,
+  );
 
 export const useCancelJob = () =>
   useJobMutation((id: number) =>

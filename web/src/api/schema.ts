@@ -612,6 +612,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jobs/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create Jobs */
+        post: operations["create_jobs_api_v1_jobs_batch_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs/estimate": {
         parameters: {
             query?: never;
@@ -1502,6 +1519,19 @@ export interface components {
             required: boolean;
             /** Role */
             role: string;
+        };
+        /**
+         * JobBatchCreate
+         * @description Several jobs created together, all or none (a prompt's variations, a script's run).
+         */
+        JobBatchCreate: {
+            /** Jobs */
+            jobs: components["schemas"]["JobCreate"][];
+        };
+        /** JobBatchRead */
+        JobBatchRead: {
+            /** Jobs */
+            jobs: components["schemas"]["JobRead"][];
         };
         /** JobCreate */
         JobCreate: {
@@ -4002,6 +4032,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_jobs_api_v1_jobs_batch_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobBatchCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobBatchRead"];
                 };
             };
             /** @description Validation Error */

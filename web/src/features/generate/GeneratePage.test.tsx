@@ -22,8 +22,8 @@ const wait = { timeout: 3000 };
 type Body = { params: Record<string, unknown>; inputs: unknown[] };
 
 /** The estimate prices 360p at 10 (web) / 20 (openapi) and 720p at double, and refuses what
- * the API would: no prompt, a seed over 10. Job creation answers as `create` says. */
-function stubApi(create: (body: Body) => { status?: number; body: unknown } = () => ({ body: {} })) {
+ * the API would: no prompt, a seed over 10. Job creation (a batch) answers as `create` says. */
+function stubApi(create: (jobs: Body[]) => { status?: number; body: unknown } = () => ({ body: { jobs: [] } })) {
   return stubFetch({
     "GET /api/v1/providers": { body: { items: [pixverse], next_cursor: null } },
     "GET /api/v1/assets": { body: { items: [asset(11), asset(12)], next_cursor: null, total: 2 } },
@@ -37,7 +37,7 @@ function stubApi(create: (body: Body) => { status?: number; body: unknown } = ()
       const costs = { web: 10 * scale, openapi: 20 * scale };
       return { body: { ...body, provider_id: "pixverse", credit_type: "web", estimated_credits: costs.web, costs } };
     },
-    "POST /api/v1/jobs": async (request) => create((await request.json()) as Body),
+    "POST /api/v1/jobs/batch": async (request) => create(((await request.json()) as { jobs: Body[] }).jobs),
   });
 }
 
@@ -98,7 +98,7 @@ describe("the Generate page", () => {
   it("puts the API's inputs.<index> errors by the input they are about", async () => {
     stubApi(() => ({
       status: 422,
-      body: { error: { code: "validation_failed", message: "invalid inputs", fields: { "inputs.1": "asset not found" } } },
+      body: { error: { code: "validation_failed", message: "invalid inputs", fields: { "jobs.0.inputs.1": "asset not found" } } },
     }));
     await openForm();
     const slot = screen.getByRole("group", { name: /Frames/ });
@@ -117,7 +117,7 @@ describe("the Generate page", () => {
 
   it("queues several with successive seeds and links each", async () => {
     let next = 40;
-    const calls = stubApi((body) => ({ status: 201, body: { id: (next += 1), params: body.params } }));
+    const calls = stubApi((jobs) => ({ status: 201, body: { jobs: jobs.map((b) => ({ id: (next += 1), params: b.params })) } }));
     await openForm();
     const slot = screen.getByRole("group", { name: /Frames/ });
     fireEvent.click(within(slot).getByRole("button", { name: "Pick from gallery" }));
@@ -129,8 +129,10 @@ describe("the Generate page", () => {
 
     expect(await screen.findByRole("link", { name: "#42" }, wait)).toHaveAttribute("href", "/jobs/42");
     expect(screen.getByText(/Queued/)).toHaveTextContent("Queued #41, #42");
-    const created = calls.filter((c) => c.method === "POST" && c.path === "/api/v1/jobs").map((c) => JSON.parse(c.body));
+    const batches = calls.filter((c) => c.method === "POST" && c.path === "/api/v1/jobs/batch");
+    expect(batches).toHaveLength(1); // all or none, in one request
+    const created = (JSON.parse(batches[0]?.body ?? "{}") as { jobs: Body[] }).jobs;
     expect(created.map((b) => b.params.seed)).toEqual([5, 6]);
-    expect(created[0].inputs).toEqual([{ role: "frames", asset_id: 11 }]);
+    expect(created[0]?.inputs).toEqual([{ role: "frames", asset_id: 11 }]);
   });
 });

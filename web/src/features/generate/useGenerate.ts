@@ -1,10 +1,22 @@
 import { useState } from "react";
-import { type Job, useCreateJob } from "src/api/jobs";
+import { ApiError } from "src/api/client";
+import { type Job, useCreateJobs } from "src/api/jobs";
 import type { JobRequest } from "src/features/generate/request";
 
-/** Submit one job, or several: each of several gets the next seed, so they differ. */
+/** A batch's refusal as the form's fields: the jobs differ only by seed, so what is wrong
+ * with one (`jobs.1.params.prompt`) is wrong with the form (`params.prompt`). */
+export function unnumbered(error: unknown): unknown {
+  if (!(error instanceof ApiError)) return error;
+  const fields = Object.fromEntries(
+    Object.entries(error.fields).map(([name, message]) => [name.replace(/^jobs\.\d+\./, ""), message]),
+  );
+  return new ApiError(error.status, error.code, error.message, fields);
+}
+
+/** Submit one job, or several in one batch (all or none): each of several gets the next
+ * seed, so they differ. */
 export function useGenerate() {
-  const create = useCreateJob();
+  const create = useCreateJobs();
   const [created, setCreated] = useState<Job[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [pending, setPending] = useState(false);
@@ -17,15 +29,13 @@ export function useGenerate() {
     setCreated([]);
     setSubmitted(JSON.stringify(request));
     const params = request.params ?? {};
-    const jobs: Job[] = [];
+    const bodies = Array.from({ length: count }, (_, i) =>
+      hasSeed && count > 1 ? { ...request, params: { ...params, seed: Number(params.seed ?? 0) + i } } : request,
+    );
     try {
-      for (let i = 0; i < count; i += 1) {
-        const seeded = hasSeed && count > 1 ? { ...params, seed: Number(params.seed ?? 0) + i } : params;
-        jobs.push(await create.mutateAsync({ ...request, params: seeded }));
-        setCreated([...jobs]);
-      }
+      setCreated(await create.mutateAsync(bodies));
     } catch (e) {
-      setError(e);
+      setError(unnumbered(e));
     } finally {
       setPending(false);
     }
