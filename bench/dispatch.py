@@ -7,9 +7,12 @@ ratio. Outputs stay at the fake (`--no-ingest`): this measures the scheduler, no
 processing (the asset pipeline has its own bench, bench/assets.py).
 
 Run: .venv/bin/python bench/dispatch.py [--jobs 5000] [--pg postgresql://postgres@127.0.0.1/x]
-    [--only sqlite|pg1|pg2|bare] [--creators K]
+    [--only sqlite|pg1|pg2|bare] [--creators K] [--batch B]
 Scheduler time per job = CPU seconds of the worker(s) / jobs. Jobs are created one after
-another by default; `--creators K` creates them K at a time, as K API clients would.
+another by default; `--creators K` creates them K at a time, as K API clients would;
+`--batch B` creates B per request, as POST /jobs/batch does. Machine CPU per job counts
+every process (this one's creating, the workers, the fake, PostgreSQL): on a machine with
+C cores the rate cannot pass C / that.
 """
 
 from __future__ import annotations
@@ -132,29 +135,39 @@ async def seed(settings: Settings, fake: str) -> int:
 
 
 async def create_and_wait(
-    settings: Settings, user_id: int, n: int, creators: int
+    settings: Settings, user_id: int, n: int, creators: int, batch: int
 ) -> tuple[float, float]:
     """Create n jobs through the service (validated, costed, quota-checked), `creators` at a
-    time as API requests would, and wait until all are completed; returns the seconds from
-    the first creation to the last completion, and the machine's busy CPU seconds then."""
+    time as API requests would, `batch` per request, and wait until all are completed;
+    returns the seconds from the first creation to the last completion, and the machine's
+    busy CPU seconds then."""
     db = Database(settings.effective_database_url)
     registry = Registry(settings)
     bus = EventBus()
     busy = machine_busy()
     start = time.perf_counter()
 
+    def request(i: int) -> JobCreate:
+        return JobCreate(
+            provider_id="pixverse",
+            operation_type="text_to_video",
+            params={"prompt": f"bench job {i}", "duration": 5},
+        )
+
     async def create(share: range) -> None:
         async with db.session() as session:
             user = await session.get(User, user_id)
             assert user is not None
-            for i in share:
-                data = JobCreate(
-                    provider_id="pixverse",
-                    operation_type="text_to_video",
-                    params={"prompt": f"bench job {i}", "duration": 5},
-                )
-                await jobs_service.create(
-                    session, user, data, registry=registry, settings=settings, bus=bus
+            if batch == 1:  # as POST /jobs
+                for i in share:
+                    await jobs_service.create(
+                        session, user, request(i), registry=registry, settings=settings, bus=bus
+                    )
+                return
+            for start in range(0, len(share), batch):  # as POST /jobs/batch
+                items = [request(i) for i in share[start : start + batch]]
+                await jobs_service.create_many(
+                    session, user, items, registry=registry, settings=settings, bus=bus
                 )
 
     await asyncio.gather(*(create(range(k, n, creators)) for k in range(creators)))
@@ -194,7 +207,9 @@ def _cpu_of(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def run_sqlite(n: int, fake: str, tmp: Path, creators: int) -> tuple[float, float, float]:
+async def run_sqlite(
+    n: int, fake: str, tmp: Path, creators: int, batch: int
+) -> tuple[float, float, float]:
     data = tmp / "sqlite"
     url = f"sqlite+aiosqlite:///{data / 'pixsim7.db'}"
     data.mkdir()
@@ -206,7 +221,7 @@ async def run_sqlite(n: int, fake: str, tmp: Path, creators: int) -> tuple[float
     rt = Runtime(new_worker_id(), db, bus, registry, settings, config)
     before = resource.getrusage(resource.RUSAGE_SELF)
     async with running(rt):
-        elapsed, busy = await create_and_wait(settings, user_id, n, creators)
+        elapsed, busy = await create_and_wait(settings, user_id, n, creators, batch)
     after = resource.getrusage(resource.RUSAGE_SELF)
     await registry.aclose()
     await db.dispose()
@@ -216,7 +231,7 @@ async def run_sqlite(n: int, fake: str, tmp: Path, creators: int) -> tuple[float
 
 
 async def run_pg(
-    n: int, fake: str, tmp: Path, pg: str, workers: int, creators: int
+    n: int, fake: str, tmp: Path, pg: str, workers: int, creators: int, batch: int
 ) -> tuple[float, float, float]:
     name = f"pixsim7_bench_{os.getpid()}_{workers}"
     admin = pg.replace("postgresql+asyncpg://", "postgresql://")
@@ -243,7 +258,7 @@ async def run_pg(
         procs = [_spawn(command, env, data) for _ in range(workers)]
         await asyncio.sleep(3)  # let them start (migrations are already done)
         cpu0 = sum(_cpu_of(p.pid) for p in procs)
-        elapsed, busy = await create_and_wait(settings, user_id, n, creators)
+        elapsed, busy = await create_and_wait(settings, user_id, n, creators, batch)
         cpu = sum(_cpu_of(p.pid) for p in procs) - cpu0
         for p in procs:
             p.send_signal(signal.SIGTERM)
@@ -302,6 +317,12 @@ async def main() -> None:
     parser.add_argument(
         "--creators", type=int, default=1, help="jobs created this many at a time (default 1)"
     )
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=1,
+        help="jobs per creation request (default 1, as POST /jobs; up to 100, as /jobs/batch)",
+    )
     args = parser.parse_args()
     n = args.jobs
     fake_proc, fake = start_fake()
@@ -317,14 +338,14 @@ async def main() -> None:
                 report(
                     "SQLite, embedded worker",
                     n,
-                    *await run_sqlite(n, fake, tmp, args.creators),
+                    *await run_sqlite(n, fake, tmp, args.creators, args.batch),
                     bare_rate,
                 )
             if args.pg and args.only in (None, "pg1"):
-                pg1 = await run_pg(n, fake, tmp, args.pg, 1, args.creators)
+                pg1 = await run_pg(n, fake, tmp, args.pg, 1, args.creators, args.batch)
                 report("PostgreSQL, 1 worker", n, *pg1, bare_rate)
             if args.pg and args.only in (None, "pg2"):
-                pg2 = await run_pg(n, fake, tmp, args.pg, 2, args.creators)
+                pg2 = await run_pg(n, fake, tmp, args.pg, 2, args.creators, args.batch)
                 report("PostgreSQL, 2 workers", n, *pg2, bare_rate)
     finally:
         fake_proc.send_signal(signal.SIGTERM)
