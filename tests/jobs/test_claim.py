@@ -142,11 +142,11 @@ async def test_a_free_account_of_another_provider_does_not_unlock_these_jobs(
 
 
 async def test_jobs_waiting_at_the_head_of_the_queue_do_not_hide_a_ready_one(
-    app: FastAPI, client: httpx.AsyncClient, users, pixverse: FakeServer, monkeypatch
+    app: FastAPI, client: httpx.AsyncClient, users, pixverse: FakeServer
 ) -> None:
-    """Pending jobs are read a window at a time in the claim's order; a window whose jobs
-    all wait (here for a parent not done) leads to the next, until ready ones are found."""
-    monkeypatch.setattr(claim, "_WINDOW", 4)
+    """Pending jobs are read a window at a time in the claim's order (first twice the
+    batch, then twice as many each time); a window whose jobs all wait (here for a parent
+    not done) leads to the next, until ready ones are found."""
     h = await users.create()
     await add_account(client, h, pixverse, "claim-window", max_concurrent_jobs=5)
     later = (clock.now() + dt.timedelta(hours=1)).isoformat()
@@ -154,12 +154,12 @@ async def test_jobs_waiting_at_the_head_of_the_queue_do_not_hide_a_ready_one(
         await client.post("/api/v1/jobs", json=text_job(scheduled_at=later), headers=h)
     ).json()
     children = [
-        pixverse_job(f"child {i}", priority=10, depends_on=[parent["id"]]) for i in range(9)
+        pixverse_job(f"child {i}", priority=10, depends_on=[parent["id"]]) for i in range(13)
     ]
     r = await client.post("/api/v1/jobs/batch", json={"jobs": children}, headers=h)
     assert r.status_code == 201, r.text
     ready = (await client.post("/api/v1/jobs", json=pixverse_job("ready"), headers=h)).json()
     with _CandidateReads(app) as reads:
-        got = await _claim(app)
+        got = await _claim(app, limit=2)
     assert [c.job.id for c in got] == [ready["id"]]
-    assert reads.count == 3  # windows of 4, 4 and 2 children (the last holds `ready` too)
+    assert reads.count == 3  # windows of 4, 8, then the last child and `ready`

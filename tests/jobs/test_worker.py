@@ -376,3 +376,24 @@ async def test_a_scheduled_job_starts_on_time_while_the_worker_backs_off(
     assert done["status"] == "completed", done
     late = dt.datetime.fromisoformat(done["started_at"]) - due
     assert dt.timedelta(0) <= late < dt.timedelta(seconds=1.2), late
+
+
+async def test_a_stop_that_arrives_with_a_wake_up_still_stops_the_worker(app: FastAPI) -> None:
+    """The loops wait for a wake-up or their tick; a stop landing as they are woken must
+    still end them (Python 3.11's asyncio.wait_for lost such a cancel: the worker, and a
+    test tearing it down, then ran forever)."""
+    state = app.state
+    for _ in range(20):
+        rt = Runtime(new_worker_id(), state.db, state.bus, state.registry, state.settings, FAST)
+        worker = JobWorker(rt)
+        task = asyncio.create_task(worker.run())
+        await asyncio.sleep(0.05)  # idle: every loop waits for a wake-up
+        # Woken, then stopped at once: the loops' waits end in the same turn of the event
+        # loop as run() cancels them.
+        rt.wake_scheduler.set()
+        rt.wake_poller.set()
+        worker.stop()
+        done, _ = await asyncio.wait([task], timeout=5)
+        if not done:
+            task.cancel()  # again, so that the failure does not hang the session
+        assert done, "the worker did not stop"

@@ -103,8 +103,11 @@ class JobWorker:
                 await asyncio.sleep(0)
                 continue
             wake.clear()
+            # Not asyncio.wait_for: on Python 3.11 a stop arriving as the wake-up does
+            # was swallowed there, and this loop, then the worker's stop, ran on forever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), idle())
+                async with asyncio.timeout(idle()):
+                    await wake.wait()
 
     async def _every(self, seconds: float, step: object) -> None:
         assert callable(step)

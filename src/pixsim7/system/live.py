@@ -63,7 +63,8 @@ async def _stream(
         seen = {e.id for e in replayed}
         while not await request.is_disconnected():
             try:
-                event = await asyncio.wait_for(queue.get(), keepalive)
+                async with asyncio.timeout(keepalive):  # (see worker._loop: not wait_for)
+                    event = await queue.get()
             except TimeoutError:
                 yield ": keep-alive\n\n"
                 continue
