@@ -34,6 +34,9 @@ class WorkerConfig:
     # doubles from tick_s up to this: such a claim reads through every pending job. Changes
     # that can make room (a job ending, an account or job changed) still wake it at once.
     unserved_wait_s: float = 5.0
+    # After a claim or polling round that took less than a full batch, the next waits this
+    # long (worker._loop): work arriving meanwhile is taken together.
+    gather_s: float = 0.05
     first_poll_s: float = 1.0  # first status check after submit (bounded by the provider's)
     max_poll_interval_s: float = 30.0
     heartbeat_s: float = 5.0

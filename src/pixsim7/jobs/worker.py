@@ -59,10 +59,20 @@ class JobWorker:
         log.info("worker started", worker_id=self.rt.worker_id)
         loops = [
             asyncio.create_task(
-                self._loop(self._schedule_once, self.rt.wake_scheduler, self._claim_wait)
+                self._loop(
+                    self._schedule_once,
+                    self.rt.wake_scheduler,
+                    self._claim_wait,
+                    self.rt.config.claim_batch,
+                )
             ),
             asyncio.create_task(
-                self._loop(self.poller.round, self.rt.wake_poller, lambda: self.rt.config.tick_s)
+                self._loop(
+                    self.poller.round,
+                    self.rt.wake_poller,
+                    lambda: self.rt.config.tick_s,
+                    self.rt.config.poll_batch,
+                )
             ),
             asyncio.create_task(self._every(self.rt.config.heartbeat_s, self._heartbeat)),
             asyncio.create_task(self._every(self.rt.config.explain_every_s, self._maintain)),
@@ -88,8 +98,15 @@ class JobWorker:
     async def until_stopped(self) -> None:
         await self._stopping.wait()
 
-    async def _loop(self, step: object, wake: asyncio.Event, idle: Callable[[], float]) -> None:
-        """Run `step` while it finds work; when idle, sleep until woken or `idle()` passes."""
+    async def _loop(
+        self, step: object, wake: asyncio.Event, idle: Callable[[], float], batch: int
+    ) -> None:
+        """Run `step` while it finds work; when idle, sleep until woken or `idle()` passes.
+
+        A step costs a few statements whatever its size, so after one that took less than
+        a full `batch` (it took all there was) the next waits `gather_s` for work to
+        gather, woken or not: with work trickling in, every job ending or created woke a
+        step for that one job, in every worker."""
         assert callable(step)
         while True:
             try:
@@ -100,7 +117,7 @@ class JobWorker:
                 log.exception("worker step failed")
                 busy = 0
             if busy:
-                await asyncio.sleep(0)
+                await asyncio.sleep(0 if busy >= batch else self.rt.config.gather_s)
                 continue
             wake.clear()
             # Not asyncio.wait_for: on Python 3.11 a stop arriving as the wake-up does
@@ -125,7 +142,7 @@ class JobWorker:
             await asyncio.wait(self._submits, return_when=asyncio.FIRST_COMPLETED)
         due = await self.rt.due()
         if due.expired and await scheduler.recover(self.rt):
-            return 1
+            return self.rt.config.claim_batch  # one at a time: more may be waiting
         if not due.pending:
             return 0
         room = self.rt.config.submit_concurrency - len(self._submits)
