@@ -334,6 +334,10 @@ async def main() -> None:
             print(
                 f"{'bare create+status (250)':<28} {n} pairs in {bare:6.1f} s = {bare_rate:7.1f}/s"
             )
+            if args.batch == 1:
+                print("jobs created one per request, as POST /jobs (--batch 100: /jobs/batch)")
+            else:
+                print(f"jobs created {args.batch} per request, as POST /jobs/batch")
             if args.only in (None, "sqlite"):
                 report(
                     "SQLite, embedded worker",
