@@ -1,22 +1,20 @@
 """Claiming jobs: a batch of the best ready jobs, each with an account, in one transaction.
 
-This is the only module where SQLite and PostgreSQL differ. On PostgreSQL the accounts and
-the jobs are taken with ``FOR UPDATE SKIP LOCKED``, so concurrent workers step past each
-other instead of queueing, and never share an account's free slots. SQLite has no row
-locks: its writers are serialized by ``BEGIN IMMEDIATE`` (db.py), which gives the same
-guarantee.
+This is the only module where SQLite and PostgreSQL differ. On PostgreSQL claimers take
+turns (an advisory lock held to the end of the claim's transaction) and lock the jobs they
+take with ``FOR UPDATE SKIP LOCKED``. SQLite has no row locks: its writers are serialized
+by ``BEGIN IMMEDIATE`` (db.py), which gives the same guarantee.
 
 A claim reads the accounts first. When none has a free slot it stops there, without
-looking at a single pending job; otherwise it takes the best ready jobs those accounts can
-serve and chooses each one's account in Python, as if the jobs were claimed one at a time.
-(One UPDATE per job, choosing the account in SQL, read through every pending job when
-every account was busy, at every tick: with thousands queued it was most of a worker's
-time.)
+looking at a single pending job; otherwise it reads the pending jobs a window at a time in
+the claim's order, takes the best ones those accounts can serve and chooses each one's
+account in Python, as if the jobs were claimed one at a time. (One UPDATE per job,
+choosing the account in SQL, read through every pending job when every account was busy,
+at every tick: with thousands queued it was most of a worker's time.)
 
 In-flight counts are derived from jobs (status submitting/processing), never kept as a
-counter, and are counted after the accounts are locked: a statement begun then sees every
-earlier claimer's commit (under PostgreSQL's READ COMMITTED a count in the locking
-statement itself could miss one).
+counter, and are counted in the claimer's turn: a statement begun then sees every earlier
+claimer's commit.
 """
 
 from __future__ import annotations
