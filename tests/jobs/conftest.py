@@ -42,17 +42,15 @@ async def builtin(app: FastAPI) -> int:
         return (await accounts_service.ensure_builtin(session, app.state.settings)).id
 
 
+def app_runtime(app: FastAPI, config: WorkerConfig = FAST) -> Runtime:
+    """A worker's runtime on the test app's database, bus and adapters."""
+    state = app.state
+    return Runtime(new_worker_id(), state.db, state.bus, state.registry, state.settings, config)
+
+
 @pytest.fixture
 async def worker(app: FastAPI, builtin: int) -> AsyncIterator[JobWorker]:
-    rt = Runtime(
-        worker_id=new_worker_id(),
-        db=app.state.db,
-        bus=app.state.bus,
-        registry=app.state.registry,
-        settings=app.state.settings,
-        config=FAST,
-    )
-    async with running(rt) as w:
+    async with running(app_runtime(app)) as w:
         yield w
 
 

@@ -14,14 +14,20 @@ from sqlalchemy import event, update
 from pixsim7 import clock
 from pixsim7.assets import pipeline
 from pixsim7.jobs.models import Job
-from pixsim7.jobs.runtime import Runtime
 from pixsim7.jobs.states import JobStatus
-from pixsim7.jobs.worker import JobWorker, new_worker_id, running
+from pixsim7.jobs.worker import JobWorker, running
 from pixsim7.providers.base import OperationType
 from pixsim7.providers.comfyui import templates
 from pixsim7.providers.fakekit import FakeServer
 from tests.assets.conftest import png_bytes
-from tests.jobs.conftest import FAST, add_account, pixverse_job, text_job, wait_for
+from tests.jobs.conftest import (
+    FAST,
+    add_account,
+    app_runtime,
+    pixverse_job,
+    text_job,
+    wait_for,
+)
 
 
 async def test_local_job_completes_with_its_history(
@@ -361,9 +367,7 @@ async def test_a_scheduled_job_starts_on_time_while_the_worker_backs_off(
     for i in range(2):
         r = await client.post("/api/v1/jobs", json=pixverse_job(f"broke {i}"), headers=h)
         assert r.status_code == 201, r.text
-    state = app.state
-    config = dataclasses.replace(FAST, explain_every_s=30.0)
-    rt = Runtime(new_worker_id(), state.db, state.bus, state.registry, state.settings, config)
+    rt = app_runtime(app, dataclasses.replace(FAST, explain_every_s=30.0))
     async with running(rt):
         await asyncio.sleep(4.0)  # waits 0.1, 0.2, ... 1.6 s: the next is over 3 s
         due = clock.now() + dt.timedelta(seconds=1)
@@ -382,9 +386,8 @@ async def test_a_stop_that_arrives_with_a_wake_up_still_stops_the_worker(app: Fa
     """The loops wait for a wake-up or their tick; a stop landing as they are woken must
     still end them (Python 3.11's asyncio.wait_for lost such a cancel: the worker, and a
     test tearing it down, then ran forever)."""
-    state = app.state
     for _ in range(20):
-        rt = Runtime(new_worker_id(), state.db, state.bus, state.registry, state.settings, FAST)
+        rt = app_runtime(app)
         worker = JobWorker(rt)
         task = asyncio.create_task(worker.run())
         await asyncio.sleep(0.05)  # idle: every loop waits for a wake-up
