@@ -163,3 +163,29 @@ async def test_jobs_waiting_at_the_head_of_the_queue_do_not_hide_a_ready_one(
         got = await _claim(app, limit=2)
     assert [c.job.id for c in got] == [ready["id"]]
     assert reads.count == 3  # windows of 4, 8, then the last child and `ready`
+
+
+async def test_owners_paused_or_at_their_limit_do_not_hold_up_the_others(
+    app: FastAPI, client: httpx.AsyncClient, users, pixverse: FakeServer
+) -> None:
+    """Owners who may start nothing now are left out of the windows: their jobs at the
+    head of the queue are not read at all, and the jobs behind them are claimed."""
+    alice, bob = await users.create(), await users.create()
+    await add_account(client, alice, pixverse, "claim-alice", max_concurrent_jobs=5)
+    await add_account(client, bob, pixverse, "claim-bob", max_concurrent_jobs=5)
+    first = [pixverse_job(f"alice {i}", priority=10) for i in range(6)]
+    r = await client.post("/api/v1/jobs/batch", json={"jobs": first}, headers=alice)
+    assert r.status_code == 201, r.text
+    bobs = (await client.post("/api/v1/jobs", json=pixverse_job("bob"), headers=bob)).json()
+    assert (await client.post("/api/v1/jobs/pause", headers=alice)).status_code == 200
+    assert [c.job.id for c in await _claim(app, limit=2)] == [bobs["id"]]
+
+    me = (await client.get("/api/v1/users/me", headers=alice)).json()["id"]
+    async with app.state.db.session() as session:
+        await session.execute(update(User).where(User.id == me).values(max_concurrent_jobs=1))
+        await session.commit()
+    assert (await client.post("/api/v1/jobs/resume", headers=alice)).status_code == 200
+    assert [c.job.id for c in await _claim(app, limit=2)] == [r.json()["jobs"][0]["id"]]
+    with _CandidateReads(app) as reads:
+        assert await _claim(app, limit=2) == []  # alice is at her limit of one
+        assert reads.count == 0
