@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -36,6 +36,7 @@ from pixsim7.providers.base import ErrorClass
 
 MAX_MESSAGE = 2000
 _JOBS = cast(Table, Job.__table__)
+_SUBS = cast(Table, ProviderSubmission.__table__)
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,15 @@ async def accepted_many(session: AsyncSession, accepts: Sequence[Accept]) -> lis
     now = clock.now()
     # Every attempt's answer is recorded, a cancelled job's too (the provider has it).
     subs = [
-        {"s_id": a.sub_id, "s_provider_job_id": a.provider_job_id, "s_response": _small(a.raw)}
+        (
+            a.sub_id,
+            {
+                "status": SubmissionStatus.ACCEPTED.value,
+                "provider_job_id": a.provider_job_id,
+                "response": _small(a.raw),
+                "responded_at": now,
+            },
+        )
         for a in accepts
     ]
     rows: list[tuple[int, dict[str, Any]]] = []
@@ -157,18 +166,7 @@ async def accepted_many(session: AsyncSession, accepts: Sequence[Accept]) -> lis
         rows.append((a.job.id, values))
         for key, value in values.items():
             set_committed_value(a.job, key, value)
-    table = cast(Table, ProviderSubmission.__table__)
-    await session.execute(
-        update(table)
-        .where(table.c.id == bindparam("s_id"))
-        .values(
-            status=SubmissionStatus.ACCEPTED.value,
-            provider_job_id=bindparam("s_provider_job_id"),
-            response=bindparam("s_response"),
-            responded_at=now,
-        ),
-        subs,
-    )
+    await update_each(session, _SUBS, subs)
     await update_each(session, jobs, rows)
     return [a.job if a.job.id in ok else None for a in accepts]
 
@@ -243,7 +241,7 @@ async def completed(session: AsyncSession, done: Sequence[Done]) -> None:
         return
     now = clock.now()
     job_rows: list[tuple[int, dict[str, Any]]] = []
-    sub_rows: list[dict[str, Any]] = []
+    sub_rows: list[tuple[int, dict[str, Any]]] = []
     took: dict[int, tuple[int, float]] = {}
     for d in done:
         job = d.job
@@ -266,12 +264,13 @@ async def completed(session: AsyncSession, done: Sequence[Done]) -> None:
         for key, value in values.items():
             set_committed_value(job, key, value)
         if d.sub is not None:
-            sub_rows.append({"s_id": d.sub.id, "s_credits": job.estimated_credits})
-            for key, value in (
-                ("status", SubmissionStatus.SUCCEEDED.value),
-                ("finished_at", now),
-                ("credits", job.estimated_credits),
-            ):
+            sub_values: dict[str, Any] = {
+                "status": SubmissionStatus.SUCCEEDED.value,
+                "finished_at": now,
+                "credits": job.estimated_credits,
+            }
+            sub_rows.append((d.sub.id, sub_values))
+            for key, value in sub_values.items():
                 set_committed_value(d.sub, key, value)
         if job.account_id is not None:
             jobs, seconds = took.get(job.account_id, (0, 0.0))
@@ -280,18 +279,7 @@ async def completed(session: AsyncSession, done: Sequence[Done]) -> None:
                 seconds + (now - (job.submitted_at or now)).total_seconds(),
             )
     await update_each(session, _JOBS, job_rows)
-    if sub_rows:
-        subs = cast(Table, ProviderSubmission.__table__)
-        await session.execute(
-            update(subs)
-            .where(subs.c.id == bindparam("s_id"))
-            .values(
-                status=SubmissionStatus.SUCCEEDED.value,
-                finished_at=now,
-                credits=bindparam("s_credits"),
-            ),
-            sub_rows,
-        )
+    await update_each(session, _SUBS, sub_rows)
     await accounts_service.record_successes(session, took)
 
 
