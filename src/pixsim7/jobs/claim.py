@@ -270,9 +270,10 @@ async def _candidates(
     return found[:want]
 
 
-async def _blocked_owners(session: AsyncSession) -> list[int]:
-    """Owners none of whose jobs may start now: their queue is paused, or their concurrent
-    job limit is reached."""
+async def _owners_now(session: AsyncSession) -> tuple[list[int], dict[int, int]]:
+    """Owners none of whose jobs may start now (their queue is paused, or their concurrent
+    job limit is reached), and how many jobs each owner has in flight (those with none
+    left out)."""
     running = (
         select(_JOBS.c.owner_id, func.count().label("n"))
         .where(_JOBS.c.status.in_(_IN_FLIGHT))
@@ -280,18 +281,26 @@ async def _blocked_owners(session: AsyncSession) -> list[int]:
         .subquery("running")
     )
     queue = QueueState.__table__
-    rows = await session.scalars(
-        select(User.id)
+    rows = await session.execute(
+        select(User.id, running.c.n, queue.c.paused, User.max_concurrent_jobs)
         .outerjoin(running, running.c.owner_id == User.id)
         .outerjoin(queue, queue.c.user_id == User.id)
         .where(
             or_(
+                running.c.n.is_not(None),
                 queue.c.paused.is_(True),
-                User.max_concurrent_jobs <= func.coalesce(running.c.n, 0),
+                User.max_concurrent_jobs <= 0,
             )
         )
     )
-    return list(rows)
+    blocked: list[int] = []
+    in_flight: dict[int, int] = {}
+    for owner, n, paused, most in rows:
+        if n:
+            in_flight[owner] = n
+        if paused or most <= (n or 0):
+            blocked.append(owner)
+    return blocked, in_flight
 
 
 async def _load_free(session: AsyncSession, now: dt.datetime) -> dict[int, _Free]:
@@ -436,7 +445,7 @@ async def claim_jobs(
     slots = sum(a.slots for a in free.values())
     # One read per provider: each walks its part of the index in order and stops at the
     # limit (one read for several providers would read all their pending jobs and sort).
-    blocked = await _blocked_owners(session)
+    blocked, in_flight = await _owners_now(session)
     jobs: list[Job] = []
     for provider in sorted({a.provider_id for a in free.values()}):
         free_ids = [a.id for a in free.values() if a.provider_id == provider]
@@ -451,7 +460,7 @@ async def claim_jobs(
         select(cost.c.job_id, cost.c.credit_type, cost.c.credits).where(cost.c.job_id.in_(ids))
     ):
         costs.setdefault(job_id, {})[kind] = amount
-    room = await _owner_room(session, {j.owner_id for j in jobs})
+    room = await _owner_room(session, {j.owner_id for j in jobs}, in_flight)
     chooser = _Chooser(
         strategies,
         await _last_used(session, sorted({a.provider_id for a in free.values()}))
@@ -503,19 +512,15 @@ async def claim_jobs(
     return taken
 
 
-async def _owner_room(session: AsyncSession, owners: set[int]) -> dict[int, int]:
-    """How many more jobs each owner may have in flight (their concurrent job limit)."""
-    running = (
-        select(func.count())
-        .select_from(_JOBS)
-        .where(_JOBS.c.owner_id == User.id, _JOBS.c.status.in_(_IN_FLIGHT))
-        .correlate(User)
-        .scalar_subquery()
-    )
+async def _owner_room(
+    session: AsyncSession, owners: set[int], in_flight: dict[int, int]
+) -> dict[int, int]:
+    """How many more jobs each owner may have in flight (their concurrent job limit), by
+    the counts `_owners_now` took in this claimer's turn."""
     rows = await session.execute(
-        select(User.id, User.max_concurrent_jobs - running).where(User.id.in_(owners))
+        select(User.id, User.max_concurrent_jobs).where(User.id.in_(owners))
     )
-    return {owner: room for owner, room in rows}
+    return {owner: most - in_flight.get(owner, 0) for owner, most in rows}
 
 
 async def _write(

@@ -59,7 +59,7 @@ async def check_job(session: AsyncSession, user: User, *, adding: int = 1) -> No
     """Raise QuotaExceeded if `adding` more jobs would pass the daily limit.
 
     The concurrent limit does not refuse jobs: the scheduler runs at most that many of
-    a user's jobs at once and the rest wait (jobs/claim.py, `_blocked_owners`)."""
+    a user's jobs at once and the rest wait (jobs/claim.py, `_owners_now`)."""
     row = await _row(session, user.id)
     created = row.jobs_created if row else 0
     if created + adding > user.max_jobs_per_day:
