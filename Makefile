@@ -28,6 +28,7 @@ install: $(VENV)/.installed
 
 web:
 	@if [ -f web/package.json ]; then scripts/build-web.sh; fi
+	@if [ -f extension/package.json ]; then scripts/build-extension.sh; fi
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench
@@ -40,6 +41,8 @@ pytest: install
 
 webtest:
 	@if [ -f web/package.json ]; then cd web && npm run --silent check; fi
+	@if [ -f extension/package.json ]; then cd extension && npm run --silent check; fi
 
 clean:
-	rm -rf $(VENV) $(TOOLS) web/node_modules web/dist
+	rm -rf $(VENV) $(TOOLS) web/node_modules web/dist web/dist-player
+	rm -rf extension/node_modules extension/dist extension/pixsim7-extension.zip

@@ -8,11 +8,19 @@ processing (the asset pipeline has its own bench, bench/assets.py).
 
 Run: .venv/bin/python bench/dispatch.py [--jobs 5000] [--pg postgresql://postgres@127.0.0.1/x]
     [--only sqlite|pg1|pg2|bare] [--creators K] [--batch B]
+    [--log-level INFO] [--db-logs off|on|both] [--rounds R]
 Scheduler time per job = CPU seconds of the worker(s) / jobs. Jobs are created one after
 another by default; `--creators K` creates them K at a time, as K API clients would;
 `--batch B` creates B per request, as POST /jobs/batch does. Machine CPU per job counts
 every process (this one's creating, the workers, the fake, PostgreSQL): on a machine with
 C cores the rate cannot pass C / that.
+
+Logging: by default processes log at WARNING (next to nothing per job). `--log-level
+INFO` logs each job's stages (created, claimed, submitting, submitted, polled, completed:
+six lines or more a job), printed to /dev/null here instead of a terminal. `--db-logs on`
+also stores them in the database through the log sink (logs/sink.py), as every process
+does by default; `both` runs each database leg with it off and on, alternating, `--rounds`
+times, and prints the cost of storing them.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ import os
 import resource
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,6 +56,8 @@ from pixsim7.jobs.models import Job
 from pixsim7.jobs.runtime import Runtime, WorkerConfig
 from pixsim7.jobs.schemas import JobCreate
 from pixsim7.jobs.worker import new_worker_id, running
+from pixsim7.logs import background as logs_background
+from pixsim7.logs.models import LogEntry
 from pixsim7.providers.base import AccountContext, OperationType, SubmitRequest
 from pixsim7.providers.registry import Registry
 from pixsim7.users import service as users_service
@@ -89,6 +100,10 @@ def start_fake() -> tuple[subprocess.Popen[bytes], str]:
     return proc, url
 
 
+# How the legs log (set from the command line): the level, and whether lines are stored.
+LOGGING = {"level": "WARNING", "db": False}
+
+
 def settings_for(url: str, data: Path, fake: str) -> Settings:
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
@@ -96,7 +111,8 @@ def settings_for(url: str, data: Path, fake: str) -> Settings:
         database_url=url,
         secret_key=SECRET,  # type: ignore[arg-type]
         pixverse_base_url=fake,
-        log_level="WARNING",
+        log_level=LOGGING["level"],
+        log_db=LOGGING["db"],
         default_max_jobs_per_day=10**7,
         default_max_concurrent_jobs=10**7,
     )
@@ -191,7 +207,17 @@ async def create_and_wait(
 
 
 def _spawn(command: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(command, env=env, cwd=cwd)
+    # At INFO the printed copy of each line goes nowhere (a terminal would be the cost).
+    out = subprocess.DEVNULL if LOGGING["level"] != "WARNING" else None
+    return subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=out)
+
+
+STORED = {"lines": 0}  # log lines the last leg stored in its database
+
+
+async def stored_lines(db: Database) -> int:
+    async with db.reader() as session:
+        return int(await session.scalar(select(func.count()).select_from(LogEntry)) or 0)
 
 
 def machine_busy() -> float:
@@ -220,9 +246,12 @@ async def run_sqlite(
     config = WorkerConfig(first_poll_s=0.0, tick_s=0.02, heartbeat_s=1.0, ingest=False)
     rt = Runtime(new_worker_id(), db, bus, registry, settings, config)
     before = resource.getrusage(resource.RUSAGE_SELF)
-    async with running(rt):
+    # The sink (when on) stores every process's lines: here, this one's, the jobs' creation
+    # included, as the API process's with its embedded worker would be.
+    async with logs_background.running(db, settings, process="api"), running(rt):
         elapsed, busy = await create_and_wait(settings, user_id, n, creators, batch)
     after = resource.getrusage(resource.RUSAGE_SELF)
+    STORED["lines"] = await stored_lines(db)
     await registry.aclose()
     await db.dispose()
     # Our process also created the jobs: its CPU covers API-side work too (an upper bound).
@@ -251,7 +280,8 @@ async def run_pg(
             "PIXSIM7_DATA_DIR": str(data),
             "PIXSIM7_SECRET_KEY": SECRET,
             "PIXSIM7_PIXVERSE_BASE_URL": fake,
-            "PIXSIM7_LOG_LEVEL": "WARNING",
+            "PIXSIM7_LOG_LEVEL": str(LOGGING["level"]),
+            "PIXSIM7_LOG_DB": "true" if LOGGING["db"] else "false",
         }
         env.pop("PIXSIM7_REDIS_URL", None)
         command = [str(CLI), "worker", *FAST]
@@ -264,6 +294,9 @@ async def run_pg(
             p.send_signal(signal.SIGTERM)
         for p in procs:
             p.wait(timeout=30)
+        db = Database(url)
+        STORED["lines"] = await stored_lines(db)
+        await db.dispose()
         return elapsed, cpu, busy
     finally:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -295,6 +328,111 @@ async def run_bare(n: int, fake: str) -> float:
     return elapsed
 
 
+def _quiet_stderr() -> None:
+    """The printed copy of this process's lines to /dev/null (at INFO, thousands a second:
+    a terminal would be what is measured)."""
+    import logging
+
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.StreamHandler):
+            handler.setStream(open(os.devnull, "w"))  # noqa: SIM115
+
+
+POLL_LIST = "/creative_platform/video/list/personal"
+
+
+async def run_poll(
+    fake: str, tmp: Path, *, whole: bool, jobs: int, every: float, job_seconds: float
+) -> tuple[float, int, float]:
+    """Status calls per completed job: one web account, `jobs` jobs submitted `every`
+    seconds apart (each running `job_seconds` at the fake), the embedded worker with its
+    default polling schedule on SQLite. `whole` False polls only the jobs due each round
+    (the behaviour before `poll_whole_accounts`). Returns calls per job, calls, seconds."""
+    key = f"poll-{'whole' if whole else 'due'}-{os.getpid()}"
+    async with httpx.AsyncClient() as control:
+        r = await control.post(
+            f"{fake}/_fake/control",
+            json={"key": key, "limit": jobs, "job_seconds": job_seconds, "credits": {"web": 1e9}},
+        )
+        r.raise_for_status()
+    data = tmp / key
+    data.mkdir()
+    url = f"sqlite+aiosqlite:///{data / 'pixsim7.db'}"
+    migrate.upgrade(url)
+    settings = settings_for(url, data, fake)
+    db, registry, bus = Database(url), Registry(settings), EventBus()
+    box = credentials.box(settings)
+    async with db.session() as session:
+        user = await users_service.create(
+            session, settings=settings, email="poll@example.com", password="bench password 1"
+        )
+        account = ProviderAccount(
+            provider_id="pixverse",
+            owner_id=user.id,
+            nickname="poll",
+            provider_user_id=key,
+            base_url=fake,
+            max_concurrent_jobs=jobs,
+            max_concurrent_jobs_ceiling=jobs,
+            credit_pool="web",
+        )
+        credentials.store(account, box, jwt_token=key)
+        session.add(account)
+        await session.flush()
+        await accounts_service.set_credit(session, account.id, "web", 1e9)
+        await session.commit()
+        user_id = user.id
+    config = WorkerConfig(ingest=False, poll_whole_accounts=whole)
+    rt = Runtime(new_worker_id(), db, bus, registry, settings, config)
+    start = time.perf_counter()
+    async with running(rt):
+        async with db.session() as session:
+            for i in range(jobs):
+                if i:
+                    await asyncio.sleep(every)
+                user = await session.get(User, user_id)
+                assert user is not None
+                await jobs_service.create(
+                    session,
+                    user,
+                    JobCreate(
+                        provider_id="pixverse",
+                        operation_type="text_to_video",
+                        params={"prompt": f"staggered {i}", "duration": 5},
+                    ),
+                    registry=registry,
+                    settings=settings,
+                    bus=bus,
+                )
+        while True:
+            async with db.reader() as session:
+                done = await session.scalar(
+                    select(func.count()).where(Job.status.in_(["completed", "failed"]))
+                )
+            if done == jobs:
+                break
+            await asyncio.sleep(0.05)
+    elapsed = time.perf_counter() - start
+    await registry.aclose()
+    await db.dispose()
+    async with httpx.AsyncClient() as control:
+        log = (await control.get(f"{fake}/_fake/requests")).json()
+    calls = sum(1 for r in log if r["path"] == POLL_LIST and r["headers"].get("token") == key)
+    return calls / jobs, calls, elapsed
+
+
+async def poll_figures(fake: str, tmp: Path, jobs: int, every: float, job_seconds: float) -> None:
+    print(
+        f"status calls per completed job: 1 web account, {jobs} jobs submitted {every} s "
+        f"apart, each {job_seconds} s at the fake, default polling schedule"
+    )
+    for whole, name in ((False, "due jobs only (before)"), (True, "whole account (now)")):
+        per_job, calls, elapsed = await run_poll(
+            fake, tmp, whole=whole, jobs=jobs, every=every, job_seconds=job_seconds
+        )
+        print(f"  {name:<24} {calls:3d} list calls = {per_job:.2f} per job ({elapsed:.1f} s)")
+
+
 def report(
     name: str, n: int, elapsed: float, cpu: float, busy: float, bare_rate: float
 ) -> dict[str, Any]:
@@ -303,17 +441,31 @@ def report(
         f"{name:<28} {n} jobs in {elapsed:6.1f} s = {rate:7.1f} jobs/s; "
         f"scheduler CPU {1000 * cpu / n:5.2f} ms/job; {rate / bare_rate:.0%} of bare HTTP; "
         f"machine CPU {1000 * busy / n:5.2f} ms/job ({busy / elapsed:.1f} of "
-        f"{os.cpu_count()} cores busy)"
+        f"{os.cpu_count()} cores busy); {STORED['lines'] / n:.1f} log lines stored per job"
     )
     return {"name": name, "jobs_per_s": rate, "cpu_ms_per_job": 1000 * cpu / n}
 
 
 async def main() -> None:
-    plog.configure("WARNING", json=True)
     parser = argparse.ArgumentParser()
+    parser.add_argument("--log-level", choices=["WARNING", "INFO", "DEBUG"], default="WARNING")
+    parser.add_argument(
+        "--db-logs",
+        choices=["off", "on", "both"],
+        default="off",
+        help="store log lines in the database (both: each leg off and on, alternating)",
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="with --db-logs both")
     parser.add_argument("--jobs", type=int, default=5000)
     parser.add_argument("--pg", default=os.environ.get("PIXSIM7_TEST_DATABASE_URL"))
-    parser.add_argument("--only", choices=["sqlite", "pg1", "pg2", "bare"], default=None)
+    parser.add_argument("--only", choices=["sqlite", "pg1", "pg2", "bare", "poll"], default=None)
+    parser.add_argument("--poll-jobs", type=int, default=10, help="jobs of the polling leg")
+    parser.add_argument(
+        "--poll-every", type=float, default=0.7, help="seconds between its submissions"
+    )
+    parser.add_argument(
+        "--poll-job-seconds", type=float, default=6.0, help="each job's time at the fake"
+    )
     parser.add_argument(
         "--creators", type=int, default=1, help="jobs created this many at a time (default 1)"
     )
@@ -324,11 +476,21 @@ async def main() -> None:
         help="jobs per creation request (default 1, as POST /jobs; up to 100, as /jobs/batch)",
     )
     args = parser.parse_args()
+    LOGGING["level"] = args.log_level
+    plog.configure(args.log_level, json=True)
+    if args.log_level != "WARNING":
+        _quiet_stderr()
     n = args.jobs
     fake_proc, fake = start_fake()
     try:
         with tempfile.TemporaryDirectory() as tmp_name:
             tmp = Path(tmp_name)
+            if args.only in (None, "poll"):
+                await poll_figures(
+                    fake, tmp, args.poll_jobs, args.poll_every, args.poll_job_seconds
+                )
+                if args.only == "poll":
+                    return
             bare = await run_bare(n, fake)
             bare_rate = n / bare
             print(
@@ -338,19 +500,36 @@ async def main() -> None:
                 print("jobs created one per request, as POST /jobs (--batch 100: /jobs/batch)")
             else:
                 print(f"jobs created {args.batch} per request, as POST /jobs/batch")
+            legs: list[tuple[str, str, Any]] = []
             if args.only in (None, "sqlite"):
-                report(
-                    "SQLite, embedded worker",
-                    n,
-                    *await run_sqlite(n, fake, tmp, args.creators, args.batch),
-                    bare_rate,
+                legs.append(
+                    ("sqlite", "SQLite, embedded worker", lambda t: run_sqlite(n, fake, t, *how))
                 )
             if args.pg and args.only in (None, "pg1"):
-                pg1 = await run_pg(n, fake, tmp, args.pg, 1, args.creators, args.batch)
-                report("PostgreSQL, 1 worker", n, *pg1, bare_rate)
+                legs.append(
+                    ("pg1", "PostgreSQL, 1 worker", lambda t: run_pg(n, fake, t, args.pg, 1, *how))
+                )
             if args.pg and args.only in (None, "pg2"):
-                pg2 = await run_pg(n, fake, tmp, args.pg, 2, args.creators, args.batch)
-                report("PostgreSQL, 2 workers", n, *pg2, bare_rate)
+                legs.append(
+                    ("pg2", "PostgreSQL, 2 workers", lambda t: run_pg(n, fake, t, args.pg, 2, *how))
+                )
+            how = (args.creators, args.batch)
+            modes = {"off": [False], "on": [True], "both": [False, True] * args.rounds}
+            rates: dict[tuple[str, bool], list[float]] = {}
+            for key, name, run in legs:
+                for i, db_logs in enumerate(modes[args.db_logs]):
+                    LOGGING["db"] = db_logs
+                    leg = tmp / f"{key}-{i}"
+                    leg.mkdir()
+                    label = f"{name}, logs {'stored' if db_logs else 'not stored'}"
+                    figures = report(label, n, *await run(leg), bare_rate)
+                    rates.setdefault((key, db_logs), []).append(figures["jobs_per_s"])
+            if args.db_logs == "both":
+                print(f"cost of storing log lines (at {args.log_level}), median jobs/s:")
+                for key, name, _ in legs:
+                    off = statistics.median(rates[(key, False)])
+                    on = statistics.median(rates[(key, True)])
+                    print(f"  {name:<24} off {off:7.1f}, on {on:7.1f}: {1 - on / off:+.1%} slower")
     finally:
         fake_proc.send_signal(signal.SIGTERM)
         fake_proc.wait(timeout=10)

@@ -10,26 +10,39 @@ from a migrated template.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import asyncpg
 import httpx
 import pytest
+import structlog
 from fastapi import FastAPI
 
-from pixsim7 import clock, migrate
+from pixsim7 import clock, migrate, outbound
 from pixsim7.app import create_app
 from pixsim7.config import Settings, async_url
+
+# Unconfigured, structlog renders exceptions with rich (which schemathesis brings in),
+# locals and all: seconds for each logged error. Tests read plain tracebacks.
+structlog.configure(
+    processors=[
+        *structlog.get_config()["processors"][:-1],
+        structlog.dev.ConsoleRenderer(exception_formatter=structlog.dev.plain_traceback),
+    ]
+)
 
 PG_URL = os.environ.get("PIXSIM7_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("PIXSIM7_TEST_REDIS_URL")
 DIALECTS = ["sqlite", *(["postgresql"] if PG_URL else [])]
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hkdf"
 PASSWORD = "correct horse battery"
+LOOPBACK = "127.0.0.1"
+LOOPBACK_POLICY = outbound.Policy(networks=(ipaddress.ip_network(LOOPBACK),))
 
 
 def _pg_dsn(database: str) -> str:
@@ -105,6 +118,12 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         secret_key=TEST_SECRET,  # type: ignore[arg-type]
         web_dist_dir=tmp_path / "no-web",
         local_max_concurrency=2,
+        # Registration is closed on a fresh install (tests/auth checks that); the test
+        # app opens it so that `Users` registers users the way they sign up.
+        allow_registration=True,
+        # The fake providers and file servers listen on loopback. Tests of the outbound
+        # policy itself clear this (tests/test_outbound.py).
+        outbound_allow=[LOOPBACK],
     )
 
 
@@ -129,8 +148,33 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         yield c
 
 
+Dns = Callable[[dict[str, list[list[str]]]], list[str]]
+
+
+@pytest.fixture
+def dns() -> Iterator[Dns]:
+    """Answer name lookups of the outbound policy from a table: name -> successive answers
+    (the last one repeats; an empty one: the name does not resolve). Names not listed, and
+    IP literals, answer themselves. Returns the log of names looked up."""
+    looked_up: list[str] = []
+
+    def install(answers: dict[str, list[list[str]]]) -> list[str]:
+        async def resolve(host: str, port: int) -> list[str]:
+            looked_up.append(host)
+            queue = answers.get(host)
+            if not queue:
+                return [host]
+            return queue.pop(0) if len(queue) > 1 else queue[0]
+
+        outbound.set_resolver(resolve)
+        return looked_up
+
+    yield install
+    outbound.set_resolver(None)
+
+
 class Users:
-    """Registers users and logs them in through the API."""
+    """Registers users (signed in by registering), or creates admins and signs them in."""
 
     def __init__(self, client: httpx.AsyncClient, app: FastAPI) -> None:
         self.client = client
@@ -142,6 +186,7 @@ class Users:
         """A new user; returns Authorization headers for them."""
         email = email or f"user-{uuid.uuid4().hex[:8]}@example.com"
         if admin:
+            # As `pixsim7 user create --admin` does (or the first start, for the first one).
             from pixsim7.users import service as users_service
             from pixsim7.users.models import Role
 
@@ -153,15 +198,15 @@ class Users:
                     password=password,
                     role=Role.ADMIN,
                 )
+            r = await self.client.post(
+                "/api/v1/auth/login", json={"email": email, "password": password}
+            )
+            assert r.status_code == 200, r.text
         else:
             r = await self.client.post(
                 "/api/v1/auth/register", json={"email": email, "password": password}
             )
             assert r.status_code == 201, r.text
-        r = await self.client.post(
-            "/api/v1/auth/login", json={"email": email, "password": password}
-        )
-        assert r.status_code == 200, r.text
         self.client.cookies.clear()  # tests authenticate by header unless they say otherwise
         return {"Authorization": f"Bearer {r.json()['access_token']}"}
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -21,7 +23,9 @@ PIXSIM7 = [sys.executable, "-m", "pixsim7.cli"]
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIXSIM7_")}
-    env.update(PIXSIM7_DATA_DIR=str(tmp_path / "data"), PIXSIM7_LOG_LEVEL="WARNING", **extra)
+    env.update(
+        {"PIXSIM7_DATA_DIR": str(tmp_path / "data"), "PIXSIM7_LOG_LEVEL": "WARNING", **extra}
+    )
     return env
 
 
@@ -88,7 +92,9 @@ def _serving(
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     # PIXSIM7_ADMIN_EMAIL without a password: the password is generated and printed.
-    with _serving(tmp_path, PIXSIM7_ADMIN_EMAIL="boss@example.com") as served:
+    with _serving(
+        tmp_path, PIXSIM7_ADMIN_EMAIL="boss@example.com", PIXSIM7_LOG_LEVEL="INFO"
+    ) as served:
         yield served
 
 
@@ -120,7 +126,30 @@ def test_user_create_admin_can_use_admin_endpoints_on_serve_no_worker(tmp_path: 
         assert roles == {"plain@example.com": "user", "chief@example.com": "admin"}
         plain = login("plain@example.com")
         assert httpx.get(f"{url}/api/v1/users", headers=plain, timeout=10).status_code == 403
+
+        # The chief lost their password: an operator sets a new one while the server runs.
+        r = subprocess.run(
+            [*PIXSIM7, "user", "set-password", "chief@example.com"],
+            env=_env(tmp_path),
+            input="a new password\na new password\n",
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert r.returncode == 0 and "password set for chief@example.com" in r.stdout, r.stderr
+        assert httpx.get(f"{url}/api/v1/users/me", headers=chief, timeout=10).status_code == 401
+        r = httpx.post(
+            f"{url}/api/v1/auth/login",
+            json={"email": "chief@example.com", "password": "a new password"},
+            timeout=10,
+        )
+        assert r.status_code == 200 and r.json()["user"]["role"] == "admin"
         assert proc.poll() is None
+
+    r = _run(tmp_path, "user", "set-password", "nobody@example.com", "--password", "long enough")
+    assert r.returncode != 0 and "no user" in r.stderr
+    r = _run(tmp_path, "user", "set-password", "plain@example.com", "--password", "short")
+    assert r.returncode != 0 and "8 to 256" in r.stderr
 
 
 def test_serve_migrates_creates_admin_and_answers(
@@ -129,11 +158,24 @@ def test_serve_migrates_creates_admin_and_answers(
     url, proc = server
     health = httpx.get(f"{url}/api/v1/health").json()
     assert health["database"] == "ok" and health["database_dialect"] == "sqlite"
-    assert (tmp_path / "data" / "pixsim7.db").exists()
-    assert (tmp_path / "data" / "secret_key").exists()
+    # Hashes, sessions, the key and media are the owner's alone.
+    assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "data" / "pixsim7.db").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "data" / "secret_key").stat().st_mode) == 0o600
+    # A fresh install: nobody registers; the admin creates users.
+    assert httpx.get(f"{url}/api/v1/auth/registration").json() == {"open": False}
+    r = httpx.post(
+        f"{url}/api/v1/auth/register",
+        json={"email": "walk-in@example.com", "password": "long enough"},
+    )
+    assert r.status_code == 403 and r.json()["error"]["code"] == "registration_disabled"
 
     proc.send_signal(signal.SIGTERM)
     output = proc.communicate(timeout=30)[0]
+    # One line per request, ours (JSON with the request id), not uvicorn's text line too.
+    lines = [line for line in output.splitlines() if "/api/v1/auth/register" in line]
+    assert len(lines) == 1, lines
+    assert json.loads(lines[0])["status"] == 403 and json.loads(lines[0])["request_id"]
     match = re.search(r"First admin created: boss@example.com\s+password: (\S+)", output)
     assert match, output
     password = match.group(1)
@@ -167,9 +209,13 @@ def test_serve_migrates_creates_admin_and_answers(
     assert "First admin created" not in output2
 
 
-def test_serve_runs_the_scheduler_and_cache_eviction_beside_the_api() -> None:
+def test_serve_runs_the_scheduler_cache_eviction_trash_expiry_and_automation_beside_the_api() -> (
+    None
+):
     from pixsim7.assets.cache import eviction_task
+    from pixsim7.assets.trash import expiry_task
+    from pixsim7.automation.worker import embedded as automation
     from pixsim7.cli import _worker_hooks
     from pixsim7.jobs.worker import embedded
 
-    assert _worker_hooks() == [embedded, eviction_task]
+    assert _worker_hooks() == [embedded, eviction_task, expiry_task, automation]

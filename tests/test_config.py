@@ -40,3 +40,10 @@ def test_plain_urls_get_async_drivers() -> None:
     assert async_url("postgresql://u@h/db") == "postgresql+asyncpg://u@h/db"
     assert async_url("sqlite:///x.db") == "sqlite+aiosqlite:///x.db"
     assert async_url("postgresql+asyncpg://u@h/db") == "postgresql+asyncpg://u@h/db"
+
+
+def test_data_dir_is_created_for_its_owner_only(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, data_dir=tmp_path / "new" / "data")  # type: ignore[call-arg]
+    settings.ensure_dirs()
+    assert stat.S_IMODE(settings.data_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE(settings.media_dir.stat().st_mode) == 0o700

@@ -75,6 +75,7 @@ async def test_request_log_line_carries_request_id_and_user_id(
     mine = [e for e in access if e.get("request_id") == "trace-me-123"]
     assert len(mine) == 1, access
     assert mine[0]["user_id"] == me["id"] and mine[0]["path"] == "/api/v1/users/me"
+    assert mine[0]["client"] == "127.0.0.1"  # the peer, which uvicorn's own line showed
     # The next request does not inherit the previous one's user.
     other = [e for e in access if e.get("request_id") == "no-user-456"]
     assert len(other) == 1 and "user_id" not in other[0]

@@ -237,3 +237,39 @@ def test_preview_is_short_small_and_silent(tmp_path: Path) -> None:
     Image.fromarray(_pattern(32, 16, 0)).save(still)
     with pytest.raises(MediaError, match="needs a video"):
         media.make_preview(still, tmp_path / "x.mp4")
+
+
+def test_scan_probes_and_makes_poster_and_preview_in_one_pass(tmp_path: Path) -> None:
+    black = [np.zeros((90, 160, 3), np.uint8)] * 8
+    video = _video(tmp_path / "v.mp4", black + [_pattern(160, 90, i) for i in range(40)])
+    poster, preview = tmp_path / "t.jpg", tmp_path / "p.mp4"
+    info = media.scan_video(video, poster=poster, preview=preview, poster_side=120)
+    assert info == media.probe(video)
+    with Image.open(poster) as im:
+        assert (im.format, im.size) == ("JPEG", (120, 68))
+        assert np.asarray(im.convert("L"), np.float32).mean() > 40  # not the black opening
+    small = media.probe(preview)
+    assert (small.width, small.height, small.fps, small.frame_count) == (160, 90, 12.0, 36)
+    # Without outputs it is a probe that decodes only the first frame.
+    assert media.scan_video(video) == info
+
+
+def test_scan_finds_a_cut_off_video_past_what_it_decodes(tmp_path: Path) -> None:
+    """6 s: the poster and preview need the first 3 s; the cut is found from the packets."""
+    frames = [_pattern(160, 90, i) for i in range(48)]
+    whole = _video(tmp_path / "w.mp4", frames).read_bytes()
+    for share in (0.5, 0.9, 0.99):
+        cut = tmp_path / f"cut{share}.mp4"
+        cut.write_bytes(whole[: int(len(whole) * share)])
+        poster, preview = tmp_path / f"t{share}.jpg", tmp_path / f"p{share}.mp4"
+        with pytest.raises(MediaError, match="truncated"):
+            media.scan_video(cut, poster=poster, preview=preview)
+        assert not poster.exists() and not preview.exists()
+    garbage = tmp_path / "garbage.mp4"
+    garbage.write_bytes(whole[:32] + np.random.default_rng(1).bytes(4000))
+    with pytest.raises(MediaError):
+        media.scan_video(garbage, poster=tmp_path / "g.jpg")
+    still = tmp_path / "still.png"
+    Image.fromarray(_pattern(32, 16, 0)).save(still)
+    with pytest.raises(MediaError):
+        media.scan_video(still)

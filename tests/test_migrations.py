@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 import pixsim7.db_models  # noqa: F401
 from pixsim7 import migrate
+from pixsim7.assets.search import include_object, is_search_object
 from pixsim7.db import Base
 
 
@@ -18,7 +19,7 @@ async def _tables(url: str) -> set[str]:
     async with engine.connect() as conn:
         names = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
     await engine.dispose()
-    return names - {"alembic_version"}
+    return {n for n in names - {"alembic_version"} if not is_search_object(n)}
 
 
 async def _diff(url: str) -> list[object]:
@@ -26,7 +27,10 @@ async def _diff(url: str) -> list[object]:
     async with engine.connect() as conn:
         diff = await conn.run_sync(
             lambda c: compare_metadata(
-                MigrationContext.configure(c, opts={"compare_type": True}), Base.metadata
+                MigrationContext.configure(
+                    c, opts={"compare_type": True, "include_object": include_object}
+                ),
+                Base.metadata,
             )
         )
     await engine.dispose()

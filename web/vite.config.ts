@@ -18,5 +18,7 @@ export default defineConfig({
     restoreMocks: true,
     unstubGlobals: true,
     globals: true,
+    // Form tests type key by key: on a loaded 2-core machine one took over the default 5 s.
+    testTimeout: 20_000,
   },
 });

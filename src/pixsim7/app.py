@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -10,18 +11,25 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pixsim7 import __version__
-from pixsim7.auth.ratelimit import RateLimiter, RedisRateLimiter
+from pixsim7 import __version__, apidocs, openapi
+from pixsim7.auth.ratelimit import LoginLimiter, Policy, RedisLoginLimiter
 from pixsim7.config import Settings
 from pixsim7.db import Database
 from pixsim7.errors import AppError
 from pixsim7.events import EventBus, create_bus
+from pixsim7.fields import message as error_message
+from pixsim7.headers import SecurityHeadersMiddleware
 from pixsim7.logging import get_logger
+from pixsim7.logs import background as logs_background
+from pixsim7.logs import exporter as metrics_exporter
+from pixsim7.logs.limit import ClientLimiter, RedisClientLimiter
 from pixsim7.middleware import RequestContextMiddleware
 from pixsim7.providers.registry import Registry
+from pixsim7.scenes import usage as scene_usage
 
 log = get_logger(__name__)
 
@@ -33,14 +41,36 @@ def api_router() -> APIRouter:
     from pixsim7.accounts.api import router as accounts
     from pixsim7.assets.api import router as assets
     from pixsim7.auth.api import router as auth
+    from pixsim7.automation.agent_api import router as automation_agent
+    from pixsim7.automation.api import router as automation
+    from pixsim7.extension.api import router as extension
     from pixsim7.jobs.api import router as jobs
+    from pixsim7.logs.api import router as logs
     from pixsim7.providers.api import router as providers
+    from pixsim7.scenes.api import plays_router as plays
+    from pixsim7.scenes.api import router as scenes
     from pixsim7.system.api import router as system
     from pixsim7.users.api import router as users
     from pixsim7.workspaces.api import router as workspaces
 
     router = APIRouter(prefix="/api/v1")
-    for feature in (system, auth, users, workspaces, providers, accounts, jobs, assets):
+    features = (
+        system,
+        auth,
+        users,
+        workspaces,
+        providers,
+        accounts,
+        jobs,
+        assets,
+        scenes,
+        plays,
+        extension,
+        logs,
+        automation,
+        automation_agent,
+    )
+    for feature in features:
         router.include_router(feature)
     return router
 
@@ -60,9 +90,15 @@ def create_app(
         app.state.bus = bus or create_bus(settings.redis_url, channel=settings.events_channel)
         app.state.registry = Registry(settings)
         app.state.login_limiter = _login_limiter(settings)
+        app.state.client_log_limiter = _client_log_limiter(settings)
+        app.state.stopping = asyncio.Event()  # set by `stop` (server.py)
         await app.state.bus.start()
         try:
             async with contextlib.AsyncExitStack() as stack:
+                # First in, last out: the worker's last lines are stored too.
+                await stack.enter_async_context(
+                    logs_background.running(app.state.db, settings, process="api")
+                )
                 for hook in background or []:
                     await stack.enter_async_context(hook(app))
                 yield
@@ -70,44 +106,94 @@ def create_app(
             await app.state.bus.stop()
             await app.state.registry.aclose()
             await app.state.db.dispose()
-            if getattr(app.state.login_limiter, "_redis", None) is not None:
-                await app.state.login_limiter._redis.aclose()
+            await app.state.login_limiter.aclose()
+            await app.state.client_log_limiter.aclose()
 
     app = FastAPI(
         title="PixSim7",
         version=__version__,
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # served from the package by `apidocs`, not from a CDN
+        redoc_url=None,
         openapi_url="/openapi.json",
     )
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
+    if settings.cors_origins:
+        # Bearer tokens only: a page of another origin never gets the login cookie's reads.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Retry-After"],
+            allow_credentials=False,
+            max_age=600,
+        )
+    # Scenes hold assets: deleting an asset asks them first (assets/usage.py).
+    scene_usage.install()
     _install_error_handlers(app)
     app.include_router(api_router())
+    app.include_router(apidocs.router)
+    app.include_router(metrics_exporter.router)
+    openapi.install(app)
     _mount_web(app, settings.web_dist_dir or _default_web_dist())
     return app
 
 
-def _login_limiter(settings: Settings) -> RateLimiter:
-    limit, window = settings.login_max_attempts, settings.login_window_seconds
+def stop(app: FastAPI) -> None:
+    """The process is stopping (SIGTERM, SIGINT): open event streams end and the embedded
+    worker stops taking work now, before the server waits for connections to close and
+    the lifespan closes the rest."""
+    app.state.stopping.set()
+
+
+def _login_limiter(settings: Settings) -> LoginLimiter:
+    policy = Policy(
+        free_attempts=settings.login_free_attempts,
+        first_delay_s=settings.login_first_delay_seconds,
+        max_delay_s=settings.login_max_delay_seconds,
+        client_limit=settings.login_client_max_failures,
+        client_window_s=settings.login_window_seconds,
+    )
     if settings.redis_url:
-        import redis.asyncio as redis
-
-        client = redis.from_url(settings.redis_url)
-        return RedisRateLimiter(
-            client, limit=limit, window_s=window, prefix=f"{settings.redis_prefix}ratelimit:"
-        )
-    return RateLimiter(limit=limit, window_s=window)
+        client = _limiter_redis(settings.redis_url)
+        return RedisLoginLimiter(client, policy, prefix=f"{settings.redis_prefix}login:")
+    return LoginLimiter(policy)
 
 
-def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+def _client_log_limiter(settings: Settings) -> ClientLimiter:
+    """Lines the web app and the extension may post (POST /logs), per user and minute."""
+    if settings.redis_url:
+        client = _limiter_redis(settings.redis_url)
+        return RedisClientLimiter(client, prefix=f"{settings.redis_prefix}clientlogs:")
+    return ClientLimiter()
+
+
+def _limiter_redis(url: str) -> Any:
+    import redis.asyncio as redis
+    from redis.asyncio.retry import Retry
+    from redis.backoff import NoBackoff
+
+    # While Redis is down a request must not wait on retries with backoff: fail fast,
+    # and the limiters count in this process.
+    return redis.from_url(url, socket_connect_timeout=2, retry=Retry(NoBackoff(), 1))
+
+
+def error_body(
+    code: str,
+    message: str,
+    fields: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "fields": fields or {}, **(extra or {})}}
 
 
 def _install_error_handlers(app: FastAPI) -> None:
     async def app_error(_: Request, exc: Exception) -> Response:
         assert isinstance(exc, AppError)
         return JSONResponse(
-            error_body(exc.code, exc.message, exc.fields),
+            jsonable_encoder(error_body(exc.code, exc.message, exc.fields, exc.extra)),
             status_code=exc.status_code,
             headers=exc.headers,
         )
@@ -118,7 +204,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         for err in exc.errors():
             loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
             name = ".".join(loc) or "body"
-            msg = "invalid JSON" if err.get("type") == "json_invalid" else err.get("msg", "invalid")
+            msg = "invalid JSON" if err.get("type") == "json_invalid" else error_message(err)
             fields.setdefault(name, msg)
         return JSONResponse(
             jsonable_encoder(error_body("validation_error", "invalid request", fields)),
@@ -127,6 +213,13 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     async def http_error(_: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 400 and isinstance(exc.__cause__, RecursionError):
+            # FastAPI's body parser answers 400 for anything json.loads raises but a decode
+            # error; JSON nested past the interpreter's depth is just another invalid body.
+            return JSONResponse(
+                error_body("validation_error", "invalid request", {"body": "nested too deeply"}),
+                status_code=422,
+            )
         code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
             exc.status_code, "http_error"
         )

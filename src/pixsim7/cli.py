@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import secrets
 import sys
@@ -33,29 +34,33 @@ def _settings() -> Settings:
 @click.option("--no-worker", is_flag=True, help="API only; run `pixsim7 worker` elsewhere.")
 def serve(host: str | None, port: int | None, no_worker: bool) -> None:
     """Upgrade the database, create the first admin if needed, and serve the API and web app."""
-    import uvicorn
-
+    from pixsim7 import server
     from pixsim7.app import create_app
 
     settings = _settings()
     migrate.upgrade(settings.effective_database_url)
     asyncio.run(_bootstrap(settings))
     app = create_app(settings, background=[] if no_worker else _worker_hooks())
-    uvicorn.run(
+    server.run(
         app,
+        settings,
         host=host or settings.host,
         port=port or settings.port,
         log_config=None,
         proxy_headers=False,
+        access_log=False,  # RequestContextMiddleware logs each request once, as JSON
     )
 
 
 def _worker_hooks() -> list[BackgroundHook]:
-    """What the embedded worker runs beside the API: the scheduler and media cache eviction."""
+    """What the embedded worker runs beside the API: the scheduler, media cache eviction,
+    trash expiry and automation (executions, loops, device scans)."""
     from pixsim7.assets.cache import eviction_task
+    from pixsim7.assets.trash import expiry_task
+    from pixsim7.automation.worker import embedded as automation
     from pixsim7.jobs.worker import embedded
 
-    return [embedded, eviction_task]
+    return [embedded, eviction_task, expiry_task, automation]
 
 
 async def _bootstrap(settings: Settings) -> None:
@@ -156,6 +161,49 @@ def user_create(email: str, password: str, username: str | None, admin: bool) ->
     click.echo(f"created user {user_id} ({'admin' if admin else 'user'})")
 
 
+@user.command("set-password")
+@click.argument("login")
+@click.option(
+    "--password", required=True, prompt="New password", hide_input=True, confirmation_prompt=True
+)
+def user_set_password(login: str, password: str) -> None:
+    """Set the password of the user LOGIN (email or username), e.g. a lost admin password.
+
+    Every session of that user is signed out.
+    """
+    from pydantic import ValidationError
+
+    from pixsim7.users.schemas import PasswordReset
+
+    try:
+        PasswordReset(new_password=password)  # same rules as the API
+    except ValidationError as exc:
+        raise click.ClickException("the password must be 8 to 256 characters long") from exc
+    settings = _settings()
+    migrate.upgrade(settings.effective_database_url)
+
+    async def run() -> str | None:
+        from pixsim7.auth import service as auth_service
+        from pixsim7.db import Database
+        from pixsim7.users import service as users_service
+
+        database = Database(settings.effective_database_url)
+        try:
+            async with database.session() as session:
+                found = await users_service.get_by_login(session, login)
+                if found is None:
+                    return None
+                await auth_service.reset_password(session, found, password)
+                return found.email
+        finally:
+            await database.dispose()
+
+    email = asyncio.run(run())
+    if email is None:
+        raise click.ClickException(f"no user with the email or username {login!r}")
+    click.echo(f"password set for {email}; their sessions are signed out")
+
+
 @main.command()
 def openapi() -> None:
     """Print the API's OpenAPI schema as JSON (the web app's types are generated from it)."""
@@ -231,6 +279,12 @@ def secrets_rotate(generate: bool) -> None:
 @click.option("--heartbeat", default=5.0, help="Heartbeat interval, seconds.")
 @click.option("--retry-delay", default=2.0, help="First retry delay after a transient error.")
 @click.option("--no-ingest", is_flag=True, help="Keep outputs at the provider (benchmarks).")
+@click.option(
+    "--metrics-port",
+    default=None,
+    type=int,
+    help="Serve this worker's own Prometheus metrics on this port (all interfaces).",
+)
 def worker(
     lease_seconds: float,
     concurrency: int,
@@ -239,6 +293,7 @@ def worker(
     heartbeat: float,
     retry_delay: float,
     no_ingest: bool,
+    metrics_port: int | None,
 ) -> None:
     """Run the scheduler and poller (any number of these may share one PostgreSQL)."""
     from pixsim7.jobs.outcomes import RetryPolicy
@@ -255,7 +310,14 @@ def worker(
         heartbeat_s=heartbeat,
         retry=RetryPolicy(base_delay_s=retry_delay),
         ingest=not no_ingest,
+        shutdown_grace_s=settings.shutdown_grace_s,
     )
+    if metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        from pixsim7.logs import metrics
+
+        start_http_server(metrics_port, registry=metrics.REGISTRY)
     asyncio.run(run_process(settings, config))
 
 
@@ -270,6 +332,70 @@ def fake_provider(name: str, host: str, port: int) -> None:
     plog.configure("INFO", json=True)
     module = importlib.import_module(f"pixsim7.providers.{name}.fake")
     uvicorn.run(module.create_app(), host=host, port=port, log_config=None)
+
+
+@main.command("device-agent")
+@click.option("--server", required=True, help="The PixSim7 server's URL, e.g. https://pixsim.lan")
+@click.option("--pair", "code", default=None, help="The pairing code shown in the web app.")
+@click.option("--adb", "adb_address", default="127.0.0.1:5037", help="The local ADB server.")
+@click.option(
+    "--token-file", type=click.Path(dir_okay=False), default=None, help="Where the token is kept."
+)
+def device_agent(server: str, code: str | None, adb_address: str, token_file: str | None) -> None:
+    """Serve this machine's phones and emulators to a PixSim7 server (connects out)."""
+    import signal
+    from pathlib import Path
+
+    from pixsim7.automation import agent
+
+    plog.configure("INFO", json=False)
+    path = Path(token_file) if token_file else agent.default_token_file()
+    client = agent.DeviceAgentClient(server=server, adb_address=adb_address)
+
+    async def run() -> None:
+        if code:
+            agent.save_token(path, await client.pair(code))
+            click.echo(f"paired; the agent's token is kept in {path}", err=True)
+        elif path.is_file():
+            client.token = path.read_text().strip()
+        else:
+            raise click.ClickException("not paired: run with --pair CODE (from the web app)")
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, client.stop)
+        await client.run()
+
+    try:
+        asyncio.run(run())
+    except agent.Revoked as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.command("fake-adb")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5037, type=int)
+@click.option("--serial", "serials", multiple=True, default=["emulator-5554"])
+@click.option(
+    "--account", "accounts", multiple=True, help="EMAIL:PASSWORD the fake Pixverse app knows."
+)
+def fake_adb(host: str, port: int, serials: tuple[str, ...], accounts: tuple[str, ...]) -> None:
+    """Run the fake ADB server with phones running a fake Pixverse app (demos and tests)."""
+    from pixsim7.automation.fake_adb import FakeAdbServer
+    from pixsim7.automation.fake_app import FakeAccount, pixverse_phone
+
+    known = {}
+    for item in accounts:
+        email, _, password = item.partition(":")
+        known[email] = FakeAccount(password, credits=50)
+    phones = [pixverse_phone(serial, known) for serial in serials]
+
+    async def run() -> None:
+        async with FakeAdbServer(phones, host=host, port=port) as server:
+            click.echo(f"fake ADB server on {server.address}", err=True)
+            await asyncio.Event().wait()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run())
 
 
 if __name__ == "__main__":  # pragma: no cover

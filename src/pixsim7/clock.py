@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 _offset = dt.timedelta(0)
+_frozen: dt.datetime | None = None
 
 
 def now() -> dt.datetime:
     """Current UTC time (timezone-aware), shifted by `advance` in tests."""
+    if _frozen is not None:
+        return _frozen + _offset
     return dt.datetime.now(dt.UTC) + _offset
 
 
@@ -18,6 +21,14 @@ def advance(delta: dt.timedelta) -> None:
     _offset += delta
 
 
+def freeze(at: dt.datetime | None = None) -> None:
+    """Stop the clock where it is (or at `at`) until `reset` (tests only): for checks of
+    exact waits, which a loaded machine would otherwise shorten while the test runs."""
+    global _frozen
+    _frozen = at or now()
+
+
 def reset() -> None:
-    global _offset
+    global _offset, _frozen
     _offset = dt.timedelta(0)
+    _frozen = None

@@ -6,10 +6,10 @@ import os
 import secrets
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SECRET_KEY_FILE = "secret_key"
 
@@ -33,15 +33,30 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     web_dist_dir: Path | None = None  # built web app; default web/dist next to the sources
-    cors_origins: list[str] = Field(default_factory=list)
+    # The browser extension's folder (its build in dist/ and the zip beside it); default
+    # extension/ next to the sources.
+    extension_dir: Path | None = None
+    # Origins whose pages may call the API with a bearer token (comma-separated); none
+    # by default: the web app is served from the API's own origin.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
+    trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = Field(default_factory=list)
+    # On SIGTERM or SIGINT: the longest requests and provider calls under way may take
+    # before the process exits (event streams end at once; Docker kills after 10 s).
+    shutdown_grace_s: float = Field(default=5.0, ge=0.0, le=600.0)
 
     # Users and auth
     admin_email: str | None = None
     admin_password: SecretStr | None = None
-    allow_registration: bool = True
+    allow_registration: bool = False  # closed on a fresh install: the admin creates users
     access_token_minutes: int = 60 * 24 * 7
-    login_max_attempts: int = 10  # per email and per client address, per window
-    login_window_seconds: int = 300
+    # The login throttle (auth/ratelimit.py): per account and client, free failures, then
+    # a delay that doubles from the first up to the most; per client, failures per window.
+    login_free_attempts: int = Field(default=5, ge=1)
+    login_first_delay_seconds: float = Field(default=1.0, gt=0)
+    login_max_delay_seconds: float = Field(default=900.0, gt=0)
+    login_client_max_failures: int = Field(default=100, ge=1)
+    login_window_seconds: int = Field(default=300, ge=1)
 
     # Default per-user quotas (admins can change each user's)
     default_max_jobs_per_day: int = 1000
@@ -57,6 +72,10 @@ class Settings(BaseSettings):
     local_max_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1)
     comfyui_max_concurrency: int = 1
     provider_timeout_s: float = 30.0
+    # How often each account's balance and plan are read from its provider, besides after
+    # its jobs end; one read per account per interval whatever the number of workers.
+    # 0 turns the periodic read off.
+    account_refresh_s: float = 600.0
     # How the scheduler picks among a provider's equally prioritised accounts, per provider,
     # e.g. PIXSIM7_ACCOUNT_STRATEGIES='{"pixverse": "most_credits"}'; unnamed providers
     # use least_recently_used.
@@ -69,11 +88,63 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 500 * 1024**2
     max_download_bytes: int = 2 * 1024**3
     max_image_pixels: int = 64_000_000
-    allow_private_urls: bool = False  # upload-from-url to private/loopback addresses
+    # Deleted assets stay in the trash this long (restorable), then go for good.
+    trash_days: int = Field(default=30, ge=1, le=3650)
 
-    # Logs
+    # Outbound requests made for users (pixsim7/outbound.py). Private, loopback and other
+    # special addresses are refused except hosts and networks listed here, e.g.
+    # PIXSIM7_OUTBOUND_ALLOW=192.168.1.0/24,comfy.lan. The provider base URLs above are
+    # trusted as configured. `allow_private_urls` allows every address (the old switch).
+    outbound_allow: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    allow_private_urls: bool = False
+
+    # Scenes
+    scene_revisions_kept: int = Field(default=20, ge=1, le=1000)  # newest revisions per scene
+    scene_player_dir: Path | None = None  # built standalone player; default web/dist-player
+
+    # Android automation (docs/automation.md): the server's own ADB server ("" turns it
+    # off; devices behind device agents need none), how long a worker's hold on a running
+    # execution lasts unrenewed, and when an agent that stopped heart-beating is offline.
+    adb_address: str = "127.0.0.1:5037"
+    automation_lease_s: float = Field(default=60.0, ge=5.0, le=3600.0)
+    agent_offline_after_s: float = Field(default=60.0, ge=5.0, le=3600.0)
+    # Screenshots of executions that ended longer ago than this are deleted (0 keeps them).
+    automation_screenshot_retention_days: float = Field(default=30.0, ge=0.0, le=3650.0)
+
+    # Logs (docs/configuration.md). Lines at or above `log_db_level` are also stored in the
+    # database, in batches of `log_db_batch` or every `log_db_flush_s`; while it is away up
+    # to `log_db_buffer` lines wait in memory, more are dropped (and counted).
     log_level: str = "INFO"
     log_json: bool = True
+    log_db: bool = True
+    log_db_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_db_batch: int = Field(default=500, ge=1, le=10_000)
+    log_db_flush_s: float = Field(default=1.0, gt=0, le=60)
+    log_db_buffer: int = Field(default=10_000, ge=1, le=1_000_000)
+    # Stored lines older than this or beyond the newest `log_retention_rows` are deleted
+    # every `log_retention_every_s` (0 turns either bound off).
+    log_retention_days: float = Field(default=14.0, ge=0)
+    log_retention_rows: int = Field(default=1_000_000, ge=0)
+    log_retention_every_s: float = Field(default=600.0, gt=0)
+    # Lines the web app and the extension may post, per user and minute.
+    client_logs_per_minute: int = Field(default=60, ge=1, le=100_000)
+    # GET /metrics: with this token (Authorization: Bearer <token>), or as an admin.
+    metrics_token: SecretStr | None = None
+
+    @field_validator("cors_origins", "trusted_proxies", "outbound_allow", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("outbound_allow")
+    @classmethod
+    def _allow_list(cls, value: list[str]) -> list[str]:
+        from pixsim7.outbound import parse_allow
+
+        parse_allow(value)  # a bad entry stops the start, naming it
+        return [entry.strip() for entry in value if entry.strip()]
 
     @field_validator("data_dir")
     @classmethod
@@ -99,8 +170,10 @@ class Settings(BaseSettings):
         return self.data_dir / "media"
 
     def ensure_dirs(self) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.media_dir.mkdir(parents=True, exist_ok=True)
+        # Owner only: the data dir holds the database (password hashes, sessions), the
+        # secret key and every user's media. An existing dir keeps the mode it was given.
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.media_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
 
     @cached_property
     def secret(self) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -99,6 +101,7 @@ def create_engine(
         sqlite_url = make_url(url).set(drivername=sqlite_driver.DRIVER)
         pool: dict[str, Any] = {}
         if not read_only and sqlite_url.database not in (None, "", ":memory:"):
+            _create_private(Path(sqlite_url.database))
             # One connection for writers: SQLite runs one write transaction at a time, and
             # this process's writers queue for it in order on the event loop. (Left to
             # SQLite, each waited in BEGIN IMMEDIATE, whose busy handler sleeps and retries,
@@ -113,6 +116,14 @@ def create_engine(
     return create_async_engine(
         url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=pre_ping
     )
+
+
+def _create_private(path: Path) -> None:
+    """Create a new SQLite file readable by its owner only (SQLite would make it 0644,
+    less the umask); its -wal and -shm files take the same mode from it."""
+    if path.parent.is_dir():
+        with suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _configure_sqlite(engine: AsyncEngine, *, read_only: bool) -> None:
@@ -186,15 +197,21 @@ class Database:
             await self._read_engine.dispose()
 
 
-def insert_ignore(session: AsyncSession, model: type[Base], values: dict[str, Any]) -> Any:
-    """INSERT that does nothing when a unique key already exists (both dialects)."""
+def insert_ignore_into(session: AsyncSession, model: type[Base]) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING for `model` (both dialects); values to come, one row
+    or many (executemany)."""
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        return session.execute(pg_insert(model).values(**values).on_conflict_do_nothing())
+        return pg_insert(model).on_conflict_do_nothing()
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-    return session.execute(sqlite_insert(model).values(**values).on_conflict_do_nothing())
+    return sqlite_insert(model).on_conflict_do_nothing()
+
+
+def insert_ignore(session: AsyncSession, model: type[Base], values: dict[str, Any]) -> Any:
+    """INSERT that does nothing when a unique key already exists (both dialects)."""
+    return session.execute(insert_ignore_into(session, model).values(**values))
 
 
 async def update_each(

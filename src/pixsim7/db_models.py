@@ -14,6 +14,16 @@ from pixsim7.assets.graph_models import (
 )
 from pixsim7.assets.models import Asset, AssetProviderUpload, AssetTag
 from pixsim7.auth.models import UserSession
+from pixsim7.automation.models import (
+    AgentCommand,
+    AutomationExecution,
+    AutomationPreset,
+    Device,
+    DeviceAgent,
+    ExecutionLoop,
+    ExecutionScreenshot,
+)
+from pixsim7.extension.models import SessionOpen
 from pixsim7.jobs.models import (
     Job,
     JobCost,
@@ -22,12 +32,22 @@ from pixsim7.jobs.models import (
     QueueState,
     Worker,
 )
+from pixsim7.logs.models import LogEntry
 from pixsim7.providers.comfyui.models import WorkflowTemplate
 from pixsim7.quotas.models import UserQuotaUsage
+from pixsim7.scenes.models import (
+    PlaySession,
+    Scene,
+    SceneAsset,
+    SceneCall,
+    SceneFill,
+    SceneRevision,
+)
 from pixsim7.users.models import User
 from pixsim7.workspaces.models import Workspace
 
 __all__ = [
+    "AgentCommand",
     "Asset",
     "Asset3DMetadata",
     "AssetAdultMetadata",
@@ -40,13 +60,27 @@ __all__ = [
     "AssetTag",
     "AssetTemporalSegment",
     "AssetVariant",
+    "AutomationExecution",
+    "AutomationPreset",
+    "Device",
+    "DeviceAgent",
+    "ExecutionLoop",
+    "ExecutionScreenshot",
     "Job",
     "JobCost",
     "JobDependency",
+    "LogEntry",
+    "PlaySession",
     "ProviderAccount",
     "ProviderCredit",
     "ProviderSubmission",
     "QueueState",
+    "Scene",
+    "SceneAsset",
+    "SceneCall",
+    "SceneFill",
+    "SceneRevision",
+    "SessionOpen",
     "User",
     "UserQuotaUsage",
     "UserSession",

@@ -37,5 +37,6 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
+DbDep = Annotated[Database, Depends(get_db)]
 BusDep = Annotated[EventBus, Depends(get_bus)]
 RegistryDep = Annotated[Registry, Depends(get_registry)]

@@ -7,7 +7,17 @@ when they want a more precise code.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from typing import Any
+
+# A file:// URL, a quoted absolute path (as exceptions quote them, spaces and all), or an
+# unquoted one of two parts or more that is not a URL's (no host before it).
+_PATH = re.compile(
+    r"file://[^\s'\"]+"
+    r"|(?<=')/[^'\n]*(?=')|(?<=\")/[^\"\n]*(?=\")"
+    r"|(?<![\w:/.~-])/(?:[^\s'\"/]+/)+[^\s'\",;)]*"
+)
 
 
 class AppError(Exception):
@@ -21,11 +31,14 @@ class AppError(Exception):
         fields: Mapping[str, str] | None = None,
         code: str | None = None,
         headers: Mapping[str, str] | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.fields = dict(fields or {})
         self.headers = dict(headers or {})
+        # More of the answer beside code, message and fields (e.g. a scene's problem list).
+        self.extra = dict(extra or {})
         if code:
             self.code = code
 
@@ -82,3 +95,9 @@ class QuotaExceeded(AppError):
 class ServiceUnavailable(AppError):
     status_code = 503
     code = "unavailable"
+
+
+def without_paths(text: str) -> str:
+    """`text` with this machine's file paths replaced by "<file>": an error a user reads
+    (a job's, an account's) comes from exceptions that name internal files."""
+    return _PATH.sub("<file>", text)

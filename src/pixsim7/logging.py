@@ -1,4 +1,5 @@
-"""Structured logs: JSON lines through the standard library, secrets redacted.
+"""Structured logs: JSON lines through the standard library, secrets redacted, and a copy
+of each line in the database (`pixsim7.logs.sink`).
 
 Request id and user id are bound per request with `structlog.contextvars`, so every
 line logged while serving a request carries them.
@@ -48,13 +49,18 @@ def _redact_processor(
 
 
 def configure(level: str = "INFO", *, json: bool = True) -> None:
+    from pixsim7.logs import sink
+
     processors: list[Any] = [
+        # Lines below the level end here, before any work is spent on them.
+        structlog.stdlib.filter_by_level,
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.processors.format_exc_info,
         _redact_processor,
+        sink.processor,  # the database copy (logs/sink.py), redacted like the printed one
         structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(),
     ]
     structlog.configure(

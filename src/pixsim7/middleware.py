@@ -12,12 +12,39 @@ from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pixsim7.logging import get_logger
+from pixsim7.logs import metrics
 
 log = get_logger("pixsim7.access")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 # JSON bodies are small; file uploads enforce their own limits where they stream.
 MAX_JSON_BODY = 1024 * 1024
 _UPLOAD_SUFFIXES = ("/upload",)
+# A scene is the one JSON body that may be bigger: up to 5,000 nodes and 20,000 edges
+# (docs/scenes.md); a 2,000-node scene with its edges is about 1 MiB.
+MAX_SCENE_BODY = 4 * 1024 * 1024
+_SCENE_PREFIX = "/api/v1/scenes"
+
+
+def body_cap(path: str) -> int | None:
+    """The request body limit of a path; None where the route streams and limits itself."""
+    if path.endswith(_UPLOAD_SUFFIXES):
+        return None
+    return MAX_SCENE_BODY if path.startswith(_SCENE_PREFIX) else MAX_JSON_BODY
+
+
+def route_template(scope: Scope) -> str:
+    """The matched route's path template, e.g. `/api/v1/jobs/{job_id}` (a metric label of
+    bounded cardinality). A route included through routers knows only its own part, which
+    ends the path: the request's leading segments are the routers' prefixes."""
+    template = getattr(scope.get("route"), "path", None)
+    if not template:
+        return "unmatched"
+    if ":path}" in template:  # spans any number of segments
+        return str(template)
+    own = template.strip("/").split("/") if template.strip("/") else []
+    segments = scope["path"].strip("/").split("/")
+    prefix = segments[: len(segments) - len(own)] if len(own) <= len(segments) else []
+    return "/" + "/".join([*prefix, *own])
 
 
 class BodyTooLarge(HTTPException):
@@ -43,8 +70,8 @@ class RequestContextMiddleware:
         started = time.perf_counter()
         status = 500
         path: str = scope["path"]
-        capped = not path.endswith(_UPLOAD_SUFFIXES)
-        if capped and int(headers.get("content-length") or 0) > MAX_JSON_BODY:
+        cap = body_cap(path)
+        if cap is not None and int(headers.get("content-length") or 0) > cap:
             await _too_large(send, request_id)
             return
         received = 0
@@ -52,9 +79,9 @@ class RequestContextMiddleware:
         async def counting_receive() -> Message:
             nonlocal received
             message = await receive()
-            if capped and message["type"] == "http.request":
+            if cap is not None and message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > MAX_JSON_BODY:
+                if received > cap:
                     raise BodyTooLarge
             return message
 
@@ -72,13 +99,19 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, counting_receive, send_with_id)
         finally:
+            elapsed = time.perf_counter() - started
+            metrics.HTTP_SECONDS.labels(
+                scope["method"], route_template(scope), f"{status // 100}xx"
+            ).observe(elapsed)
             if not path.endswith("/health"):
+                peer = scope.get("client")
                 log.info(
                     "request",
                     method=scope["method"],
                     path=path,
+                    client=peer[0] if peer else None,  # the peer (a proxy, behind one)
                     status=status,
-                    duration_ms=round((time.perf_counter() - started) * 1000, 1),
+                    duration_ms=round(elapsed * 1000, 1),
                 )
             structlog.contextvars.clear_contextvars()
 

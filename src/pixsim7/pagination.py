@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from pixsim7.errors import ValidationFailed
+from pixsim7.fields import INT64_MAX, unstorable
 
 T = TypeVar("T")
 MAX_LIMIT = 200
@@ -38,9 +39,16 @@ def decode_cursor(cursor: str, size: int) -> list[Any]:
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValidationFailed("invalid cursor", fields={"cursor": "invalid cursor"}) from exc
-    if not isinstance(values, list) or len(values) != size:
+    if not isinstance(values, list) or len(values) != size or not all(map(_storable, values)):
         raise ValidationFailed("invalid cursor", fields={"cursor": "invalid cursor"})
     return values
+
+
+def _storable(value: Any) -> bool:
+    """Whether a cursor value can be compared with a column (a forged one may hold anything)."""
+    if isinstance(value, int):
+        return -INT64_MAX - 1 <= value <= INT64_MAX
+    return isinstance(value, str) and unstorable(value) is None
 
 
 async def paginate(

@@ -73,7 +73,7 @@ class FileWriter:
     def commit(self) -> tuple[str, int]:
         """Move the bytes to their content name (kept once if already stored)."""
         sha = self.finish()
-        self._store._install(self.tmp, sha)
+        self._store.install(self.tmp, sha)
         return sha, self.size
 
     def discard(self) -> None:
@@ -117,10 +117,11 @@ class LocalStore:
     def put(self, src: Path) -> tuple[str, int]:
         """Move `src` into the store (src is consumed). Returns (sha256, size)."""
         sha, size = hash_file(src)
-        self._install(src, sha)
+        self.install(src, sha)
         return sha, size
 
-    def _install(self, tmp: Path, sha256: str) -> None:
+    def install(self, tmp: Path, sha256: str) -> None:
+        """Move `tmp`, whose content hash is `sha256`, into the store (tmp is consumed)."""
         dest = self.path(sha256)
         dest.parent.mkdir(parents=True, exist_ok=True)
         if dest.exists():  # same content already stored: keep the one copy

@@ -31,8 +31,11 @@ async def test_crud_says_which_credentials_are_set_never_their_values(
     assert acc["has_api_key"] and not acc["has_jwt_token"] and not acc["has_cookies"]
     assert acc["api_key_hint"] == "…" + key[-4:]
     assert acc["status"] == "active" and acc["priority"] == 3 and acc["can_manage"]
-    assert acc["max_concurrent_jobs"] == 1  # Runway's default until a sync reads the tier
-    assert acc["in_flight_jobs"] == 0 and acc["jobs_today"] == 0 and acc["credits"] == {}
+    # Checked at the fake when added: its credits, and the tier's 2 at once (not the
+    # default of 1).
+    assert acc["check"]["ok"] and acc["credits"] == {"credits": 1000.0}
+    assert acc["max_concurrent_jobs"] == 2 and acc["max_concurrent_jobs_setting"] is None
+    assert acc["in_flight_jobs"] == 0 and acc["jobs_today"] == 0
 
     got = await client.get(f"{API}/{acc['id']}", headers=alice)
     assert got.status_code == 200 and got.json()["nickname"] == "main"
@@ -47,7 +50,8 @@ async def test_crud_says_which_credentials_are_set_never_their_values(
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["nickname"] == "renamed" and body["has_jwt_token"] and body["has_api_key"]
-    assert body["max_concurrent_jobs"] == body["max_concurrent_jobs_ceiling"] == 3
+    assert body["max_concurrent_jobs_setting"] == 3
+    assert body["max_concurrent_jobs"] == body["max_concurrent_jobs_ceiling"] == 2  # the tier's
     r = await client.patch(f"{API}/{acc['id']}", json={"api_key": None}, headers=alice)
     assert not r.json()["has_api_key"] and r.json()["api_key_hint"] is None
     for text in (got.text, listed.text, body.__repr__()):

@@ -136,6 +136,10 @@ async def test_reserve_and_release_credits_never_go_below_zero(db: Database) -> 
     async with db.session() as s:
         a, b = await _account(s, None), await _account(s, None)
         await service.reserve_many(s, [(a.id, "web", 5)])  # no pool yet: nothing to take
+        await service.release_credits(s, a.id, "web", 5)  # nor to give back: still unknown
+        assert await credits_of(s, [a.id]) == {a.id: {}}
+        await service.set_credit(s, a.id, "web", 0)
+        await service.set_credit(s, b.id, "web", 0)
         await service.release_credits(s, a.id, "web", 30)
         await service.release_credits(s, b.id, "web", 10)
         await service.reserve_many(s, [(a.id, "web", 20), (b.id, "web", 4)])

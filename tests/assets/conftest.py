@@ -5,16 +5,20 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+from fastapi import FastAPI
 from PIL import Image
+from sqlalchemy import insert
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from pixsim7 import media
+from pixsim7.assets.models import Asset, AssetTag
 from pixsim7.config import Settings
 from pixsim7.providers.fakekit import FakeServer
 
@@ -82,3 +86,26 @@ def http_files() -> Iterator[tuple[Files, str]]:
 @pytest.fixture
 def video_bytes(video_file: Path) -> bytes:
     return video_file.read_bytes()
+
+
+async def copies(app: FastAPI, asset_id: int, n: int, **values: Any) -> list[int]:
+    """`n` more rows like this asset (its file, its owner), made in SQL: a large selection
+    without as many uploads. Their tag rows (asset_tags) are made to match."""
+    async with app.state.db.session() as session:
+        asset = await session.get(Asset, asset_id)
+        assert asset is not None
+        row = {
+            c.key: getattr(asset, c.key)
+            for c in Asset.__table__.columns
+            if c.key not in ("id", "source_job_id")
+        }
+        ids = list(
+            await session.scalars(
+                insert(Asset).returning(Asset.id), [{**row, **values} for _ in range(n)]
+            )
+        )
+        for name in values.get("tags", asset.tags):
+            rows = [{"asset_id": i, "tag": name, "owner_id": asset.owner_id} for i in ids]
+            await session.execute(insert(AssetTag), rows)
+        await session.commit()
+    return [asset_id, *ids]

@@ -26,6 +26,7 @@ CALLS: dict[tuple[str, str], Any] = {
     ("/file", "GET"): None,
     ("/thumbnail", "GET"): None,
     ("/preview", "GET"): None,
+    ("/frames", "POST"): {},
     ("/lineage", "GET"): None,
     ("/lineage", "POST"): {"parent_asset_id": "{mine}", "relation": "reference"},
     ("/lineage/{edge_id}", "DELETE"): None,

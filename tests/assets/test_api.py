@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from pixsim7.events import Event
 from tests.assets.conftest import Files, make_video, png_bytes
-from tests.conftest import Users
+from tests.conftest import Dns, Users
 
 API = "/api/v1/assets"
 
@@ -117,10 +117,14 @@ async def test_patch_and_delete_keeps_shared_file(
     bad = await client.patch(f"{API}/{a['id']}", headers=a_h, json={"content_rating": "nope"})
     assert bad.status_code == 422
     path = app.state.settings.media_dir / a["sha256"][:2] / a["sha256"][2:4] / a["sha256"]
-    assert (await client.delete(f"{API}/{a['id']}", headers=a_h)).status_code == 204
+    # Deleting moves to the trash; deleting there deletes for good.
+    for _ in range(2):
+        assert (await client.delete(f"{API}/{a['id']}", headers=a_h)).status_code == 204
+    assert (await client.get(f"{API}/{a['id']}", headers=a_h)).status_code == 404
     assert path.exists()  # b still uses it
     assert (await client.get(b["file_url"], headers=b_h)).status_code == 200
-    assert (await client.delete(f"{API}/{b['id']}", headers=b_h)).status_code == 204
+    for _ in range(2):
+        assert (await client.delete(f"{API}/{b['id']}", headers=b_h)).status_code == 204
     assert not path.exists()
 
 
@@ -196,6 +200,7 @@ async def test_upload_from_url(
     files.content["pic"] = png_bytes(color=(5, 5, 250))
     files.content["big"] = b"\x89PNG\r\n\x1a\n" + b"\x00" * (3 * 1024 * 1024)
     h = await users.create()
+    app.state.settings.outbound_allow = []  # the test settings allow loopback; not here
     refused = await client.post(f"{API}/upload-from-url", headers=h, json={"url": f"{base}/pic"})
     assert refused.status_code == 422 and "private" in refused.json()["error"]["message"]
     ftp = await client.post(f"{API}/upload-from-url", headers=h, json={"url": "ftp://x.org/a"})
@@ -207,12 +212,31 @@ async def test_upload_from_url(
     big = await client.post(f"{API}/upload-from-url", headers=h, json={"url": f"{base}/big"})
     assert big.status_code == 413
     app.state.settings.allow_private_urls = False
-    # A redirect hop is checked again (here the first hop is private already; the check runs
-    # per hop, so a public URL redirecting inwards fails the same way).
+
+
+async def test_upload_from_url_checks_every_redirect_hop(
+    client: httpx.AsyncClient,
+    users: Users,
+    app: FastAPI,
+    http_files: tuple[Files, str],
+    dns: Dns,
+) -> None:
+    """An allowed first hop (a host name on the allow-list) that redirects to a refused
+    address (loopback, not listed) is refused at that hop; the refused server sees nothing."""
+    files, base = http_files
+    files.content["pic"] = png_bytes()
+    port = base.rsplit(":", 1)[1]
+    dns({"files.test": [["127.0.0.1"]]})
+    app.state.settings.outbound_allow = ["files.test"]
+    h = await users.create()
+    allowed = f"http://files.test:{port}"
+    ok = await client.post(f"{API}/upload-from-url", headers=h, json={"url": f"{allowed}/pic"})
+    assert ok.status_code == 201, ok.text
     hop = await client.post(
-        f"{API}/upload-from-url", headers=h, json={"url": f"{base}/redirect?to={base}/pic"}
+        f"{API}/upload-from-url", headers=h, json={"url": f"{allowed}/redirect?to={base}/pic"}
     )
-    assert hop.status_code == 422
+    assert hop.status_code == 422 and "private" in hop.json()["error"]["message"], hop.text
+    assert files.hits == {"pic": 1, "redirect": 1}
 
 
 async def test_patch_checks_workspace_and_fields(client: httpx.AsyncClient, users: Users) -> None:

@@ -36,7 +36,7 @@ from pixsim7.providers.fakekit import FakeServer
 from pixsim7.providers.http import HttpClient
 from pixsim7.users.models import User
 from tests.assets.conftest import make_video
-from tests.conftest import Users
+from tests.conftest import LOOPBACK_POLICY, Users
 from tests.jobs.conftest import builtin, text_job, wait_for, worker  # noqa: F401
 
 API = "/api/v1/assets"
@@ -87,7 +87,11 @@ class Downloader(Provider):
     info = ProviderInfo(id="dltest", name="Download test", description="test double")
 
     def __init__(self, adapter: bool) -> None:
-        self.http = HttpClient("http://127.0.0.1", timeout_s=5.0) if adapter else None
+        self.http = (
+            HttpClient("http://127.0.0.1", timeout_s=5.0, policy=LOOPBACK_POLICY)
+            if adapter
+            else None
+        )
 
     def operations(self) -> Sequence[OperationSpec]:
         return []

@@ -32,13 +32,25 @@ async def test_asset_lifecycle_events_go_to_the_owner_only(
         # A refused change emits nothing.
         refused = await client.patch(f"{API}/{asset_id}", headers=other, json={"description": "x"})
         assert refused.status_code == 404
+        r = await client.post(
+            f"{API}/batch/favorite", headers=owner, json={"ids": [asset_id], "favorite": True}
+        )
+        assert r.status_code == 200, r.text
         assert (await client.delete(f"{API}/{asset_id}", headers=owner)).status_code == 204
-        await _until(lambda: len([e for e in mine.events if e["type"].startswith("asset.")]) >= 3)
+        r = await client.post(f"{API}/batch/restore", headers=owner, json={"ids": [asset_id]})
+        assert r.json()["ids"] == [asset_id]
+        for _ in range(2):  # to the trash, then for good
+            assert (await client.delete(f"{API}/{asset_id}", headers=owner)).status_code == 204
+        await _until(lambda: len([e for e in mine.events if e["type"].startswith("asset.")]) >= 7)
         await asyncio.sleep(0.2)  # anything late or misrouted would arrive by now
     seen = [(e["type"], e["data"]["id"]) for e in mine.events if e["type"].startswith("asset.")]
     assert seen == [
         ("asset.created", asset_id),
         ("asset.updated", asset_id),
+        ("asset.updated", asset_id),
+        ("asset.trashed", asset_id),
+        ("asset.restored", asset_id),
+        ("asset.trashed", asset_id),
         ("asset.deleted", asset_id),
     ]
     updated = next(e for e in mine.events if e["type"] == "asset.updated")

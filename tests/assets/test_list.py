@@ -93,11 +93,16 @@ async def test_each_filter_narrows_to_its_asset(
     assert await _ids(client, h, tag="hero") == [ids[2]]
     assert await _ids(client, h, tag="her") == []  # tags match whole, not as a prefix
     assert await _ids(client, h, source_job_id=lib["job"]) == [ids[3]]
-    # Text: in the prompt or the description, case-insensitively, anywhere in the text.
+    # Text: in the prompt, the description or the tags, case-insensitively, anywhere in
+    # the text (three characters and more through the database's text index, fewer by a scan).
     assert await _ids(client, h, q="FOX AT") == [ids[3]]
     assert await _ids(client, h, q="harbour") == [ids[4]]
-    assert await _ids(client, h, q="o") == [ids[4], ids[3]]
+    assert await _ids(client, h, q="o") == [ids[4], ids[3], ids[2]]  # ids[2]: tag "hero"
+    assert await _ids(client, h, q="ero") == [ids[2]]
     assert await _ids(client, h, q="_") == []  # LIKE wildcards are taken literally
+    assert await _ids(client, h, q="%_%") == []
+    assert await _ids(client, h, q='"') == []  # the tags' JSON is not searched as such
+    assert await _ids(client, h, q='a "quoted" fox') == []  # quotes in an FTS phrase
     # Created range: after is inclusive, before exclusive.
     created = lib["created"]
     assert await _ids(client, h, created_after=created[3]) == [ids[4], ids[3]]

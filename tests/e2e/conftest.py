@@ -11,6 +11,7 @@ written to test-artifacts/e2e-figures.txt.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -34,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("PIXSIM7_E2E_ARTIFACTS") or ROOT / "test-artifacts")
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "e2e password 123"
+ADMIN = "admin@example.com"  # the first admin, created by the server's first start
 JOB_TIMEOUT = 90_000  # ms: renders share two cores with everything else
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -58,6 +60,7 @@ class Server:
     url: str
     pixverse_url: str
     data_dir: Path
+    pid: int | None = None  # of `pixsim7 serve` (benchmarks read its memory)
 
     def api(self, token: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -95,13 +98,19 @@ def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    # Rebuilds web/dist only when web/src is newer: a stale build would test old code.
-    # PIXSIM7_E2E_SKIP_BUILD=1 tests the web/dist there is (someone else's half-done edit
-    # of web/src need not stop a run).
+def web_dist() -> None:
+    """Rebuilds web/dist only when web/src is newer: a stale build would test old code.
+    PIXSIM7_E2E_SKIP_BUILD=1 tests the web/dist there is (someone else's half-done edit
+    of web/src need not stop a run)."""
     if not os.environ.get("PIXSIM7_E2E_SKIP_BUILD") or not (ROOT / "web/dist/index.html").exists():
         subprocess.run([str(ROOT / "scripts" / "build-web.sh")], check=True)
-    base = tmp_path_factory.mktemp("e2e")
+
+
+@contextlib.contextmanager
+def run_stack(base: Path, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
+    """A fresh install: `pixsim7 serve` with its own data dir under `base` (SQLite, the
+    first admin from the environment), pointed at a fake Pixverse of its own; `extra_env`
+    adds or replaces settings (e.g. PIXSIM7_ADB_ADDRESS)."""
     cli = str(Path(sys.executable).parent / "pixsim7")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIXSIM7_")}
     fake_port, port = _free_port(), _free_port()
@@ -109,11 +118,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     env.update(
         PIXSIM7_DATA_DIR=str(base / "data"),
         PIXSIM7_PIXVERSE_BASE_URL=pixverse_url,
-        PIXSIM7_ADMIN_EMAIL="admin@example.com",
+        PIXSIM7_ADMIN_EMAIL=ADMIN,
         PIXSIM7_ADMIN_PASSWORD=PASSWORD,
         PIXSIM7_LOCAL_MAX_CONCURRENCY="2",
         PIXSIM7_LOG_LEVEL="WARNING",
     )
+    env.update(extra_env or {})  # (after the defaults: it may replace one)
     fake = _start(
         [cli, "fake-provider", "pixverse", "--port", str(fake_port)], env, base / "fake.log"
     )
@@ -122,7 +132,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         _wait_until_up(pixverse_url, fake, base / "fake.log")
         url = f"http://127.0.0.1:{port}"
         _wait_until_up(f"{url}/api/v1/health", serve, base / "serve.log")
-        yield Server(url=url, pixverse_url=pixverse_url, data_dir=base / "data")
+        yield Server(url=url, pixverse_url=pixverse_url, data_dir=base / "data", pid=serve.pid)
     finally:
         for process in (serve, fake):
             process.terminate()
@@ -131,6 +141,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory, web_dist: None) -> Iterator[Server]:
+    with run_stack(tmp_path_factory.mktemp("e2e")) as stack:
+        yield stack
 
 
 @pytest.fixture(scope="session")
@@ -203,8 +219,9 @@ def page(context: BrowserContext, request: pytest.FixtureRequest) -> Page:
 
 
 def register(server: Server, email: str) -> None:
-    with server.api() as api:
-        r = api.post("/api/v1/auth/register", json={"email": email, "password": PASSWORD})
+    """A new user, added by the admin (registration is closed, as on a fresh install)."""
+    with server.api(api_token(server, ADMIN)) as api:
+        r = api.post("/api/v1/users", json={"email": email, "password": PASSWORD})
         assert r.status_code == 201, r.text
 
 
@@ -316,14 +333,12 @@ def wait_job(server: Server, token: str, job_id: int, status: str) -> dict[str, 
 
 
 def add_pixverse_account(server: Server, token: str, session_token: str) -> dict[str, Any]:
-    """A Pixverse account on the fake's web API: each session token is its own fake user."""
+    """A Pixverse account on the fake's web API: each session token is its own fake user.
+    Adding it checks it with the fake and reads its credits."""
     with server.api(token) as api:
         r = api.post(
             "/api/v1/accounts",
             json={"provider_id": "pixverse", "nickname": session_token, "jwt_token": session_token},
         )
-        assert r.status_code == 201, r.text
-        # Its credits: a job waits for an account whose pool covers the price.
-        synced = api.post(f"/api/v1/accounts/{r.json()['id']}/sync")
-        assert synced.status_code == 200, synced.text
+        assert r.status_code == 201 and r.json()["check"]["ok"], r.text
         return dict(r.json())

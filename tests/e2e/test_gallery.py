@@ -220,12 +220,13 @@ def test_use_as_input_then_image_to_video_completes(
     image = upload(server, token, "still.png", png_bytes((240, 200, 40)))
     sign_in(page, user_email)
     _open_gallery(page)
-    page.get_by_role("link", name=f"Asset {image['id']}", exact=True).click()
+    page.get_by_role("link", name=f"Asset {image['id']}", exact=True).click()  # the lightbox
+    page.get_by_role("dialog").get_by_role("link", name="Details").click()
     expect(page.get_by_role("heading", name=f"Asset #{image['id']}")).to_be_visible()
-    page.get_by_role("button", name="Use as input").click()
+    page.get_by_role("link", name="Use as input").click()
 
     expect(page).to_have_url(re.compile(rf"/generate\?input={image['id']}$"))
-    expect(page.get_by_text(f"Using asset #{image['id']} as input")).to_be_visible()
+    expect(page.get_by_text(f"image #{image['id']} is ready to use as input")).to_be_visible()
     page.get_by_label("Provider").select_option(label="Local renderer (this machine)")
     page.get_by_label("Operation").select_option("image_to_video")
     slot = page.locator("fieldset", has=page.locator("legend", has_text="Image"))

@@ -9,7 +9,15 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Server, add_pixverse_account, get_job, go, sign_in
+from tests.e2e.conftest import (
+    Server,
+    add_pixverse_account,
+    get_job,
+    go,
+    mp4_bytes,
+    sign_in,
+    upload,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -82,3 +90,43 @@ def test_cost_estimate_before_submit(
     for job_id in ids:
         job = get_job(server, token, job_id)
         assert job["credit_type"] == pool and job["estimated_credits"] == dear["costs"][pool], job
+
+
+def test_a_video_used_as_input_is_never_dropped_without_a_word(
+    page: Page, server: Server, user_email: str, token: str
+) -> None:
+    video = upload(server, token, "clip.mp4", mp4_bytes())
+    sign_in(page, user_email)
+    go(page, "Gallery")
+    page.get_by_role("link", name=f"Asset {video['id']}", exact=True).click()  # the lightbox
+    page.get_by_role("dialog").get_by_role("link", name="Use as input").click()
+    expect(page.get_by_text(f"video #{video['id']} is ready to use as input")).to_be_visible()
+
+    # The operation shown is one that takes a video, holding it.
+    page.get_by_label("Provider").select_option(label="Local renderer (this machine)")
+    expect(page.get_by_label("Operation")).to_have_value("video_extend")
+    held = page.locator("fieldset", has=page.locator("legend", has_text="Video to continue"))
+    expect(held.locator(".slot-item img")).to_have_attribute(
+        "src", re.compile(rf"/assets/{video['id']}/")
+    )
+
+    # An image-only operation says the video is not used, and does not send it.
+    page.get_by_label("Operation").select_option("image_to_video")
+    unused = page.locator("fieldset", has=page.locator("legend", has_text="Not used"))
+    expect(unused).to_contain_text(f"video #{video['id']} is not used: Pan and zoom takes no video")
+    image_slot = page.locator("fieldset", has=page.locator("legend", has_text="Image"))
+    expect(image_slot.locator(".slot-item")).to_have_count(0)
+    page.get_by_role("button", name="Generate").click()
+    expect(image_slot.get_by_role("alert")).to_be_visible()  # its image is missing
+    assert _jobs(server, token) == []
+
+    # Back on an operation that takes it, it is used, and sent.
+    page.get_by_label("Operation").select_option("video_extend")
+    expect(unused).to_have_count(0)
+    page.get_by_label("Duration (s)").fill("1")
+    page.get_by_role("button", name="Generate").click()
+    queued = page.get_by_role("status").filter(has_text="Queued")
+    job_id = int(queued.get_by_role("link").first.inner_text().lstrip("#"))
+    job = get_job(server, token, job_id)
+    assert job["operation_type"] == "video_extend", job
+    assert [(i["role"], i["asset_id"]) for i in job["inputs"]] == [("source_video", video["id"])]

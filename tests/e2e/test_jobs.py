@@ -121,6 +121,14 @@ def test_retry_a_failed_job_live(page: Page, server: Server, user_email: str, to
     )
     expect(submissions).to_have_count(2)
     expect(submissions.first).to_contain_text("400017")
+    # It completed: no error shown; the refused attempt is in its history, in words.
+    expect(page.locator("p.error")).to_have_count(0)
+    history = page.get_by_role("heading", name="History").locator("xpath=..").locator("li")
+    expect(history.filter(has_text="Failed on account")).to_contain_text(
+        "the request was invalid: Pixverse error 400017"
+    )
+    expect(history.filter(has_text="Sent back to the queue by you.")).to_have_count(1)
+    expect(history.last).to_contain_text("Completed.")
 
 
 def test_a_filtered_list_follows_its_jobs_live(

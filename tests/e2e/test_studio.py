@@ -93,9 +93,14 @@ def test_generate_watch_browse_play_delete(
     expect(lineage).to_contain_text("parents")
 
     asset_url = page.url
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Delete").click()
+    page.get_by_role("button", name="Delete").click()  # to the trash: no question asked
     expect(page).to_have_url(re.compile(r"/gallery$"))
     expect(page.locator(".thumb-grid img")).to_have_count(2)
     page.goto(asset_url)
-    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.get_by_text("In the trash since")).to_be_visible()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Delete forever").click()
+    expect(page).to_have_url(re.compile(r"/gallery\?trashed=true$"))
+    expect(page.get_by_text("The trash is empty")).to_be_visible()
+    page.goto(asset_url)
+    expect(page.get_by_role("heading", name="No such asset")).to_be_visible()

@@ -70,6 +70,8 @@ async def test_child_waits_for_parent_and_receives_its_asset(
     assert done_b["status"] == "completed", done_b
     assert done_a["completed_at"] <= done_b["started_at"]  # B ran only after A completed
     assert done_b["asset_id"] and done_b["asset_id"] != done_a["asset_id"]
+    # What A's output became is written on B ("Reuse" of B fills the form with it).
+    assert [i.get("resolved_asset_id") for i in done_b["inputs"]] == [done_a["asset_id"]]
     # B ran on A's file: an extend starts on the last frame of the video it continues.
     first_b = (await _frames(client, h, done_b["asset_id"]))[0]
     frames_a = await _frames(client, h, done_a["asset_id"])

@@ -400,3 +400,27 @@ async def test_a_stop_that_arrives_with_a_wake_up_still_stops_the_worker(app: Fa
         if not done:
             task.cancel()  # again, so that the failure does not hang the session
         assert done, "the worker did not stop"
+
+
+async def test_a_batch_event_wakes_the_worker_as_its_jobs_would(app: FastAPI) -> None:
+    """Past the threshold a queue action publishes one job.batch naming the statuses its
+    jobs now have: pending ones wake the scheduler (and when due), ended ones the fills."""
+    rt = app_runtime(app)
+    worker = JobWorker(rt)
+    listening = asyncio.create_task(worker._listen())
+    try:
+        await asyncio.sleep(0.05)  # subscribed
+        rt.wake_scheduler.clear()
+        batch = {"action": "updated", "ids": [1, 2], "count": 2}
+        cancelled = {**batch, "statuses": ["cancelled"], "scheduled_at": None}
+        await rt.bus.emit("job.batch", cancelled, user_id=1)
+        await asyncio.wait_for(worker._job_ended.wait(), 5)
+        assert not rt.wake_scheduler.is_set()
+        soon = (clock.now() + dt.timedelta(seconds=0.3)).isoformat()
+        retried = {**batch, "statuses": ["pending"], "scheduled_at": soon}
+        await rt.bus.emit("job.batch", retried, user_id=1)
+        await asyncio.wait_for(rt.wake_scheduler.wait(), 5)
+        rt.wake_scheduler.clear()
+        await asyncio.wait_for(rt.wake_scheduler.wait(), 5)  # again when they are due
+    finally:
+        listening.cancel()

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
 import copy
+import uuid
 
 import httpx
+from fastapi import FastAPI
 
+from pixsim7.accounts import service as accounts_service
 from pixsim7.providers.base import OperationType
 from pixsim7.providers.comfyui.templates import shipped_template
+from pixsim7.providers.fakekit import FakeServer
+from pixsim7.providers.pixverse.fake import create_app as pixverse_app
 from tests.conftest import Users
 
 
@@ -91,3 +96,52 @@ async def test_session_import_is_refused_clearly_where_a_provider_has_none(
         assert words in r.json()["error"]["fields"]["raw_data"], (provider_id, r.text)
         assert "eyJhbGciOi" not in r.text
     assert (await client.get("/api/v1/accounts", headers=h)).json()["items"] == []
+
+
+async def test_each_provider_says_whether_the_user_can_run_it_and_what_is_missing(
+    client: httpx.AsyncClient, users: Users, app: FastAPI
+) -> None:
+    """What the Generate page offers first, and the words it shows for the rest."""
+    async with app.state.db.session() as session:  # what every worker does at start
+        await accounts_service.ensure_builtin(session, app.state.settings)
+    alice, bob = await users.create(), await users.create()
+
+    async def missing(h: dict[str, str]) -> dict[str, str | None]:
+        items = (await client.get("/api/v1/providers", headers=h)).json()["items"]
+        assert all(p["ready"] == (p["missing"] is None) for p in items), items
+        return {p["id"]: p["missing"] for p in items}
+
+    assert (await missing(alice))["local"] is None
+    assert (await missing(alice))["pixverse"] == "add a Pixverse account"
+    assert (await missing(alice))["sora"] == "add an OpenAI Sora account"
+    async with FakeServer(pixverse_app(job_seconds=0.0)) as fake:
+        key = f"pk-{uuid.uuid4().hex}"
+        r = await client.post(
+            "/api/v1/accounts",
+            json={"provider_id": "pixverse", "api_key": key, "base_url": fake.url},
+            headers=alice,
+        )
+        assert r.status_code == 201 and r.json()["check"]["ok"], r.text
+        account = r.json()["id"]
+        assert (await missing(alice))["pixverse"] is None
+        one = (await client.get("/api/v1/providers/pixverse", headers=alice)).json()
+        assert one["ready"] and one["reports_balance"]
+        assert (await missing(bob))["pixverse"] == "add a Pixverse account"  # alice's own
+
+        r = await client.post(
+            f"/api/v1/accounts/{account}/credits",
+            json={"credit_type": "openapi", "amount": 0},
+            headers=alice,
+        )
+        assert r.status_code == 200, r.text
+        assert (await missing(alice))["pixverse"] == "add credits to a Pixverse account"
+        url = f"/api/v1/accounts/{account}"
+        await client.patch(url, json={"status": "disabled"}, headers=alice)
+        assert (await missing(alice))["pixverse"] == "enable a Pixverse account"
+        fake.state.configure(key, revoked=True)
+        await client.patch(url, json={"status": "active"}, headers=alice)
+        r = await client.post(f"/api/v1/accounts/{account}/sync", headers=alice)
+        assert r.json()["account"]["status"] == "auth_failed", r.text
+        assert (await missing(alice))["pixverse"] == (
+            "set new credentials for your Pixverse account (Pixverse refused them)"
+        )

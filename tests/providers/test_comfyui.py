@@ -36,6 +36,7 @@ from pixsim7.providers.comfyui import ComfyUIProvider, answers, operations, temp
 from pixsim7.providers.comfyui.fake import create_app
 from pixsim7.providers.fakekit import FakeServer
 from pixsim7.providers.registry import Registry
+from tests.conftest import LOOPBACK
 
 T2V = OperationType.TEXT_TO_VIDEO
 I2V = OperationType.IMAGE_TO_VIDEO
@@ -57,7 +58,7 @@ def server() -> Iterator[FakeServer]:
 
 @pytest.fixture
 async def provider() -> AsyncIterator[ComfyUIProvider]:
-    p = ComfyUIProvider(Settings(provider_timeout_s=10))
+    p = ComfyUIProvider(Settings(provider_timeout_s=10, outbound_allow=[LOOPBACK]))
     yield p
     await p.aclose()
 

@@ -32,7 +32,7 @@ from pixsim7.providers.base import (
 from pixsim7.providers.comfyui import ComfyUIProvider, service, templates
 from pixsim7.providers.comfyui.fake import create_app
 from pixsim7.providers.fakekit import FakeServer
-from tests.conftest import Users
+from tests.conftest import LOOPBACK, Users
 
 URL = "/api/v1/providers/comfyui/templates"
 
@@ -45,7 +45,9 @@ def comfy() -> Iterator[FakeServer]:
 
 @pytest.fixture
 async def provider() -> AsyncIterator[ComfyUIProvider]:
-    p = ComfyUIProvider(Settings(_env_file=None, provider_timeout_s=10))  # type: ignore[call-arg]
+    p = ComfyUIProvider(
+        Settings(_env_file=None, provider_timeout_s=10, outbound_allow=[LOOPBACK])  # type: ignore[call-arg]
+    )
     yield p
     await p.aclose()
 

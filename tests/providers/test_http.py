@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pixsim7.providers.base import ErrorClass, ProviderError
 from pixsim7.providers.fakekit import FakeServer
 from pixsim7.providers.http import HttpClient, retry_after_seconds
+from tests.conftest import LOOPBACK_POLICY
 
 
 def _app() -> FastAPI:
@@ -56,7 +57,7 @@ def server() -> Iterator[FakeServer]:
 @pytest.fixture
 async def client(server: FakeServer) -> AsyncIterator[HttpClient]:
     server.app.state.calls.clear()
-    c = HttpClient(server.url, timeout_s=5)
+    c = HttpClient(server.url, timeout_s=5, policy=LOOPBACK_POLICY)
     yield c
     await c.aclose()
 
@@ -88,7 +89,7 @@ async def test_network_error_is_transient() -> None:
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    c = HttpClient(f"http://127.0.0.1:{port}", timeout_s=2)
+    c = HttpClient(f"http://127.0.0.1:{port}", timeout_s=2, policy=LOOPBACK_POLICY)
     with pytest.raises(ProviderError) as caught:
         await c.request("POST", "/x")
     assert caught.value.error_class == ErrorClass.TRANSIENT

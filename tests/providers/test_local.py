@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
+import av
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
@@ -193,6 +196,46 @@ async def test_720p_output(provider: LocalProvider) -> None:
     assert (info.width, info.height, info.frame_count) == (1280, 720, 8)
 
 
+def _pixels(frame: np.ndarray | av.VideoFrame) -> np.ndarray:
+    """A drawn frame's pixels: RGB as drawn, or its Y, U and V planes."""
+    if isinstance(frame, np.ndarray):
+        return frame
+    return np.concatenate([np.frombuffer(bytes(p), np.uint8) for p in frame.planes])
+
+
+@pytest.mark.parametrize(
+    ("op", "extra"),
+    [
+        ("text_to_video", {"prompt": "Seeded motion"}),
+        ("image_to_video", {"image": "a"}),
+        ("video_transition", {"images": ["a", "b", "a"], "durations": [0.5, 0.5]}),
+        ("fusion", {"subject": "b", "background": "a"}),
+        ("video_extend", {"video": "clip", "short_side": 180}),
+    ],
+)
+def test_the_same_seed_draws_the_same_frames(
+    tmp_path: Path, images: dict[str, Path], op: str, extra: dict
+) -> None:
+    if op == "video_extend":
+        clip = tmp_path / "clip.mp4"
+        args = {**SMALL_ARGS, "image": str(images["a"])}
+        run_job("image_to_video", str(clip), args, str(tmp_path / "ctl"))
+        images = {**images, "clip": clip}
+    named = {"image", "subject", "background", "video"}
+    extra = {
+        k: str(images[v]) if k in named else [str(images[i]) for i in v] if k == "images" else v
+        for k, v in extra.items()
+    }
+
+    def draw(seed: int) -> list[np.ndarray]:
+        return [_pixels(f) for f in draw_frames(op, {**SMALL_ARGS, **extra, "seed": seed})[0]]
+
+    one, again, other = draw(5), draw(5), draw(6)
+    assert len(one) == 8
+    assert all(np.array_equal(a, b) for a, b in zip(one, again, strict=True))
+    assert not all(np.array_equal(a, b) for a, b in zip(one, other, strict=True))
+
+
 @pytest.mark.parametrize(
     ("op", "extra"),
     [("text_to_video", {"prompt": "Seeded motion"}), ("image_to_video", {"image": "a"})],
@@ -200,7 +243,10 @@ async def test_720p_output(provider: LocalProvider) -> None:
 def test_seed_decides_motion(tmp_path: Path, images: dict[str, Path], op: str, extra: dict) -> None:
     extra = {k: str(images[v]) if k == "image" else v for k, v in extra.items()}
     # The motion itself is exact: the same seed draws the same frames.
-    drawn = [list(draw_frames(op, {**SMALL_ARGS, **extra, "seed": 5})[0]) for _ in range(2)]
+    drawn = [
+        [_pixels(f) for f in draw_frames(op, {**SMALL_ARGS, **extra, "seed": 5})[0]]
+        for _ in range(2)
+    ]
     assert all(np.array_equal(a, b) for a, b in zip(*drawn, strict=True))
     renders = {}
     for name, seed in (("one", 5), ("again", 5), ("other", 6)):
@@ -288,9 +334,13 @@ async def test_same_attempt_renders_once_and_is_found_after_restart(
     assert (result.status, result.output_url) == (ProviderStatus.SUCCEEDED, done.output_url)
     never = _request(OperationType.TEXT_TO_VIDEO, {"prompt": "never"}, key="attempt-2")
     assert await restarted.find_submission(ACCOUNT, never, 0.0) is None
+    # A render this process never started was lost with the process that ran it.
     lost = (await restarted.poll(ACCOUNT, ["local-unknown"]))["local-unknown"]
-    assert (lost.status, lost.error_class) == (ProviderStatus.FAILED, ErrorClass.TRANSIENT)
-    assert "lost" in (lost.error_message or "")
+    assert lost.status == ProviderStatus.LOST
+    assert (
+        lost.error_message
+        == "the render was interrupted: the renderer restarted before it finished"
+    )
 
     dest = tmp_path / "copy.mp4"
     await restarted.download(ACCOUNT, result, dest, max_bytes=10**9)
@@ -326,7 +376,7 @@ async def test_cancel_stops_a_running_render(provider: LocalProvider, settings: 
     assert not (renders / f"{job.provider_job_id}.mp4").exists()
 
 
-async def test_killed_worker_fails_transient_and_pool_recovers(tmp_path: Path) -> None:
+async def test_killed_render_process_is_lost_and_pool_recovers(tmp_path: Path) -> None:
     local = LocalProvider(Settings(data_dir=tmp_path, local_max_concurrency=1))
     try:
         params = {"prompt": "doomed", "resolution": "360p", "duration": 20, "fps": 30}
@@ -339,7 +389,12 @@ async def test_killed_worker_fails_transient_and_pool_recovers(tmp_path: Path) -
         (worker,) = local._pool._processes  # the one render process we started
         os.kill(worker, signal.SIGKILL)
         result = await _finish(local, job.provider_job_id)
-        assert (result.status, result.error_class) == (ProviderStatus.FAILED, ErrorClass.TRANSIENT)
+        # Not the job's failure, and not Python's words ("A process in the process pool
+        # was terminated abruptly..."): the scheduler submits it again, uncounted.
+        assert result.status == ProviderStatus.LOST
+        assert result.error_message == (
+            "the render was interrupted: its process stopped (killed, or out of memory)"
+        )
 
         again = await local.submit(
             ACCOUNT, _request(OperationType.TEXT_TO_VIDEO, SMALL | {"prompt": "ok"})
@@ -347,3 +402,64 @@ async def test_killed_worker_fails_transient_and_pool_recovers(tmp_path: Path) -
         assert (await _finish(local, again.provider_job_id)).status == ProviderStatus.SUCCEEDED
     finally:
         await local.aclose()
+
+
+async def test_renders_ignore_the_group_s_signals(provider: LocalProvider) -> None:
+    """Ctrl-C and SIGTERM to a terminal's process group reach the render processes too:
+    the server handles them (it stops its renders itself), so a render runs on."""
+    params = {"prompt": "undisturbed", "resolution": "360p", "duration": 10, "fps": 24}
+    job = await provider.submit(ACCOUNT, _request(OperationType.TEXT_TO_VIDEO, params))
+    deadline = time.monotonic() + 60
+    while not (await provider.poll(ACCOUNT, [job.provider_job_id]))[job.provider_job_id].progress:
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.05)
+    assert provider._pool is not None
+    for pid in provider._pool._processes:
+        os.kill(pid, signal.SIGINT)
+        os.kill(pid, signal.SIGTERM)
+    assert (await _finish(provider, job.provider_job_id)).status == ProviderStatus.SUCCEEDED
+
+
+_SERVER = """
+import asyncio, sys
+from pathlib import Path
+from pixsim7.config import Settings
+from pixsim7.providers.base import AccountContext, OperationType, SubmitRequest
+from pixsim7.providers.local import LocalProvider
+
+async def main():
+    local = LocalProvider(Settings(data_dir=Path(sys.argv[1]), local_max_concurrency=1))
+    params = {"prompt": "orphan", "resolution": "360p", "duration": 20, "fps": 30}
+    request = SubmitRequest(OperationType.TEXT_TO_VIDEO, params, {}, idempotency_key="orphan")
+    await local.submit(AccountContext(1, "local", ""), request)
+    print(*local._pool._processes, flush=True)
+    await asyncio.sleep(600)
+
+asyncio.run(main())
+"""
+
+
+def test_render_processes_end_with_a_killed_server(tmp_path: Path) -> None:
+    """Killed outright (kill -9, out of memory), a server leaves its render processes
+    behind; they exit instead of waiting on their queue forever, even one still starting
+    when the server died."""
+    with subprocess.Popen(
+        [sys.executable, "-c", _SERVER, str(tmp_path)], stdout=subprocess.PIPE
+    ) as server:
+        assert server.stdout is not None
+        renders = [int(pid) for pid in server.stdout.readline().split()]
+        server.kill()  # at once: the render process may not even have started yet
+    assert renders
+    deadline = time.monotonic() + 30
+    while [pid for pid in renders if _running(pid)]:
+        assert time.monotonic() < deadline, "a render process outlived its server"
+        time.sleep(0.1)
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` runs (an exited process nobody reaped yet does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in "ZX"

@@ -30,6 +30,7 @@ from pixsim7.providers.fakekit import FakeServer
 from pixsim7.providers.registry import Registry
 from pixsim7.providers.sora import SoraProvider
 from pixsim7.providers.sora.fake import create_app
+from tests.conftest import LOOPBACK_POLICY
 
 T2V = OperationType.TEXT_TO_VIDEO
 I2V = OperationType.IMAGE_TO_VIDEO
@@ -50,7 +51,7 @@ def _clock() -> Iterator[None]:
 
 @pytest.fixture
 async def provider() -> AsyncIterator[SoraProvider]:
-    p = SoraProvider(timeout_s=10)
+    p = SoraProvider(timeout_s=10, policy=LOOPBACK_POLICY)
     yield p
     await p.aclose()
 
@@ -279,7 +280,8 @@ async def test_budget_and_concurrency_limits(
     ("marker", "status", "error_class"),
     [
         ("[end:failed]", ProviderStatus.FAILED, ErrorClass.TRANSIENT),
-        ("[end:filtered]", ProviderStatus.FILTERED, ErrorClass.OUTPUT_MODERATION),
+        # moderation_blocked on a video that was accepted: still the request refused
+        ("[end:filtered]", ProviderStatus.FILTERED, ErrorClass.INPUT_MODERATION),
     ],
 )
 async def test_failed_videos_are_classified(
@@ -310,7 +312,7 @@ async def test_balance_has_no_credits_but_checks_the_key(
 async def test_find_submission_searches_the_list() -> None:
     with FakeServer(create_app(limit=None)) as srv:
         account = _account(srv)
-        provider = SoraProvider(timeout_s=10)
+        provider = SoraProvider(timeout_s=10, policy=LOOPBACK_POLICY)
         try:
             submitted_at = clock.now().timestamp()
             wanted = _request(T2V, {"prompt": "the lost one", "seconds": "12"})

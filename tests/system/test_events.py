@@ -14,7 +14,8 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from tests.jobs.conftest import text_job
+from pixsim7.jobs.worker import JobWorker
+from tests.jobs.conftest import text_job, wait_for
 
 
 @pytest.fixture
@@ -55,6 +56,7 @@ async def listen(url: str, headers: dict[str, str], **extra: str) -> AsyncIterat
         ):
             assert r.status_code == 200
             assert r.headers["content-type"].startswith("text/event-stream")
+            assert r.headers["cache-control"] == "no-store"  # personal: no cache keeps it
             current: dict[str, Any] = {}
             async for line in r.aiter_lines():
                 if line.startswith(": keep-alive"):
@@ -107,3 +109,33 @@ async def test_events_are_filtered_kept_alive_and_resumable(
         assert [e["data"]["status"] for e in again.events] == ["cancelled"]
     r = await client.get("/api/v1/events")
     assert r.status_code == 401
+
+
+async def test_a_shared_accounts_events_carry_each_users_own_job_counts(
+    client: httpx.AsyncClient, users, served: str, worker: JobWorker, builtin: int
+) -> None:
+    """The built-in renderer is shared by everyone: its events (and its view) count each
+    user's own jobs, not what others have in flight; admins see everyone's."""
+    alice, bob = await users.create(), await users.create()
+    admin = await users.create(admin=True)
+
+    def counts(stream: Stream) -> list[tuple[int, int]]:
+        return [
+            (e["data"]["in_flight_jobs"], e["data"]["jobs_today"])
+            for e in stream.events
+            if e["type"] == "account.updated" and e["data"]["id"] == builtin
+        ]
+
+    async with listen(served, alice) as a, listen(served, bob) as b, listen(served, admin) as root:
+        job = (await client.post("/api/v1/jobs", json=text_job("mine"), headers=alice)).json()
+        assert (await wait_for(client, alice, job["id"]))["status"] == "completed"
+        await _until(lambda: counts(a)[-1:] == counts(root)[-1:] == [(0, 1)] and counts(b))
+    assert set(counts(b)) == {(0, 0)}, counts(b)
+
+    async def seen_by(headers: dict[str, str]) -> tuple[int, int]:
+        r = await client.get("/api/v1/accounts", headers=headers, params={"provider_id": "local"})
+        [local] = [x for x in r.json()["items"] if x["id"] == builtin]
+        return local["in_flight_jobs"], local["jobs_today"]
+
+    assert await seen_by(alice) == await seen_by(admin) == (0, 1)
+    assert await seen_by(bob) == (0, 0)

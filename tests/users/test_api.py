@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import httpx
+from fastapi import FastAPI
 
 from tests.conftest import PASSWORD, Users
 
@@ -103,3 +104,87 @@ async def test_admin_update_validates_quota_values(client: httpx.AsyncClient, us
     assert r.status_code == 422 and "max_jobs_per_day" in r.json()["error"]["fields"]
     r = await client.patch("/api/v1/users/999999", headers=admin, json={"max_jobs_per_day": 5})
     assert r.status_code == 404
+
+
+async def test_admin_creates_users_whether_registration_is_open_or_not(
+    client: httpx.AsyncClient, users: Users, app: FastAPI
+) -> None:
+    app.state.settings.allow_registration = False
+    admin = await users.create(admin=True)
+    body = {"email": "New@Example.com", "password": PASSWORD, "username": "newbie"}
+    r = await client.post("/api/v1/users", headers=admin, json=body)
+    assert r.status_code == 201, r.text
+    created = r.json()
+    assert created["email"] == "new@example.com" and created["role"] == "user"
+    assert "password" not in r.text and "hash" not in r.text
+    login = {"email": "newbie", "password": PASSWORD}
+    assert (await client.post("/api/v1/auth/login", json=login)).status_code == 200
+
+    r = await client.post(
+        "/api/v1/users",
+        headers=admin,
+        json={"email": "deputy@example.com", "password": PASSWORD, "role": "admin"},
+    )
+    assert r.status_code == 201 and r.json()["role"] == "admin"
+
+    r = await client.post("/api/v1/users", headers=admin, json=body)
+    assert r.status_code == 409 and {"email", "username"} <= set(r.json()["error"]["fields"])
+    r = await client.post(
+        "/api/v1/users", headers=admin, json={"email": "x", "password": "short", "role": "boss"}
+    )
+    assert r.status_code == 422
+    assert {"email", "password", "role"} <= set(r.json()["error"]["fields"])
+
+
+async def test_admin_resets_a_password_and_the_users_sessions_end(
+    client: httpx.AsyncClient, users: Users
+) -> None:
+    admin = await users.create(admin=True)
+    email = "forgetful@example.com"
+    theirs = await users.create(email)
+    me = (await client.get("/api/v1/users/me", headers=theirs)).json()
+
+    new = "a fresh password"
+    r = await client.post(
+        f"/api/v1/users/{me['id']}/password", headers=admin, json={"new_password": new}
+    )
+    assert r.status_code == 204
+    assert (await client.get("/api/v1/users/me", headers=theirs)).status_code == 401
+    old = await client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    assert old.status_code == 401
+    r = await client.post("/api/v1/auth/login", json={"email": email, "password": new})
+    assert r.status_code == 200
+    assert (await client.get("/api/v1/users/me", headers=admin)).status_code == 200
+
+    # An admin resetting their own password keeps the session they do it from.
+    admin_id = (await client.get("/api/v1/users/me", headers=admin)).json()["id"]
+    r = await client.post(
+        f"/api/v1/users/{admin_id}/password", headers=admin, json={"new_password": new}
+    )
+    assert r.status_code == 204
+    assert (await client.get("/api/v1/users/me", headers=admin)).status_code == 200
+
+    r = await client.post(
+        f"/api/v1/users/{me['id']}/password", headers=admin, json={"new_password": "short"}
+    )
+    assert r.status_code == 422 and "new_password" in r.json()["error"]["fields"]
+    r = await client.post(
+        "/api/v1/users/999999/password", headers=admin, json={"new_password": new}
+    )
+    assert r.status_code == 404
+
+
+async def test_only_admins_create_users_or_reset_passwords(
+    client: httpx.AsyncClient, users: Users
+) -> None:
+    plain = await users.create()
+    other = await users.create()
+    other_id = (await client.get("/api/v1/users/me", headers=other)).json()["id"]
+    body = {"email": "sneaky@example.com", "password": PASSWORD, "role": "admin"}
+    assert (await client.post("/api/v1/users", headers=plain, json=body)).status_code == 403
+    r = await client.post(
+        f"/api/v1/users/{other_id}/password", headers=plain, json={"new_password": "taken over"}
+    )
+    assert r.status_code == 403
+    assert (await client.post("/api/v1/users", json=body)).status_code == 401
+    assert (await client.get("/api/v1/users/me", headers=other)).status_code == 200

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import httpx
 
+from tests.assets.conftest import png_bytes
 from tests.conftest import Users
 
 
@@ -65,3 +66,50 @@ async def test_other_users_workspace_is_404_everywhere(
 
 async def test_requires_authentication(client: httpx.AsyncClient) -> None:
     assert (await client.get("/api/v1/workspaces")).status_code == 401
+
+
+async def test_a_board_shows_what_is_in_its_sub_boards(
+    client: httpx.AsyncClient, users: Users
+) -> None:
+    h, other = await users.create(), await users.create()
+    film = await _create(client, h, name="Film")
+    act = await _create(client, h, name="Act 1", parent_id=film["id"])
+    shot = await _create(client, h, name="Shot 3", parent_id=act["id"])
+    elsewhere = await _create(client, h, name="Ads")
+
+    assets = {}
+    for board in (act, shot, elsewhere, None):
+        colour = (len(assets) * 60, 10, 10)
+        data = {"workspace_id": str(board["id"])} if board else {}
+        r = await client.post(
+            "/api/v1/assets/upload",
+            headers=h,
+            data=data,
+            files={"file": ("p.png", png_bytes(color=colour))},
+        )
+        assert r.status_code == 201, r.text
+        assets[board["name"] if board else None] = r.json()["id"]
+    job = {"provider_id": "local", "operation_type": "text_to_video", "params": {"prompt": "x"}}
+    r = await client.post("/api/v1/jobs", headers=h, json={**job, "workspace_id": shot["id"]})
+    assert r.status_code == 201, r.text
+    job_id = r.json()["id"]
+    r = await client.post(
+        "/api/v1/scenes", headers=h, json={"title": "S", "workspace_id": act["id"]}
+    )
+    assert r.status_code == 201, r.text
+    scene_id = r.json()["id"]
+
+    async def shown(board: dict, who: dict[str, str] = h) -> tuple[set, set, set]:
+        q = f"workspace_id={board['id']}"
+        found = []
+        for path in ("assets", "jobs", "scenes"):
+            r = await client.get(f"/api/v1/{path}?{q}", headers=who)
+            assert r.status_code == 200, r.text
+            found.append({i["id"] for i in r.json()["items"]})
+        return found[0], found[1], found[2]
+
+    assert await shown(film) == ({assets["Act 1"], assets["Shot 3"]}, {job_id}, {scene_id})
+    assert await shown(act) == ({assets["Act 1"], assets["Shot 3"]}, {job_id}, {scene_id})
+    assert await shown(shot) == ({assets["Shot 3"]}, {job_id}, set())
+    assert await shown(elsewhere) == ({assets["Ads"]}, set(), set())
+    assert await shown(film, other) == (set(), set(), set())  # someone else's board: nothing

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, status
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, status
 
 from pixsim7.accounts import manage, service, sync, views
 from pixsim7.accounts.schemas import (
     AccountCreate,
     AccountRead,
+    AccountSaved,
     AccountUpdate,
     BulkCreditUpdate,
     CreditSet,
@@ -16,6 +19,8 @@ from pixsim7.accounts.schemas import (
 )
 from pixsim7.auth.deps import CurrentUser
 from pixsim7.deps import BusDep, RegistryDep, SessionDep, SettingsDep
+from pixsim7.fields import Id, Text
+from pixsim7.openapi import error_responses
 from pixsim7.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
@@ -25,10 +30,10 @@ router = APIRouter(prefix="/accounts", tags=["accounts"])
 async def list_accounts(
     user: CurrentUser,
     session: SessionDep,
-    cursor: str | None = None,
+    cursor: Text | None = None,
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
-    provider_id: str | None = None,
-    status: str | None = None,
+    provider_id: Text | None = None,
+    status: Text | None = None,
 ) -> Page[AccountRead]:
     items, next_cursor = await manage.list(
         session, user, cursor=cursor, limit=limit, provider_id=provider_id, status=status
@@ -36,7 +41,12 @@ async def list_accounts(
     return Page(items=items, next_cursor=next_cursor)
 
 
-@router.post("", response_model=AccountRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    response_model=AccountSaved,
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(403, 429),
+)
 async def create_account(
     data: AccountCreate,
     user: CurrentUser,
@@ -44,7 +54,7 @@ async def create_account(
     bus: BusDep,
     registry: RegistryDep,
     settings: SettingsDep,
-) -> AccountRead:
+) -> AccountSaved:
     return await manage.create(
         session, bus=bus, registry=registry, settings=settings, user=user, data=data
     )
@@ -64,7 +74,9 @@ async def bulk_update_credits(
     )
 
 
-@router.post("/import-cookies", response_model=ImportResult)
+@router.post(
+    "/import-cookies", response_model=ImportResult, responses=error_responses(409, 429, 502)
+)
 async def import_cookies(
     data: ImportCookies,
     user: CurrentUser,
@@ -79,21 +91,21 @@ async def import_cookies(
 
 
 @router.get("/{account_id}", response_model=AccountRead)
-async def get_account(account_id: int, user: CurrentUser, session: SessionDep) -> AccountRead:
+async def get_account(account_id: Id, user: CurrentUser, session: SessionDep) -> AccountRead:
     account = await service.get_owned(session, user, account_id)
     return await views.read(session, user, account)
 
 
-@router.patch("/{account_id}", response_model=AccountRead)
+@router.patch("/{account_id}", response_model=AccountSaved, responses=error_responses(403, 409))
 async def update_account(
-    account_id: int,
+    account_id: Id,
     data: AccountUpdate,
     user: CurrentUser,
     session: SessionDep,
     bus: BusDep,
     registry: RegistryDep,
     settings: SettingsDep,
-) -> AccountRead:
+) -> AccountSaved:
     return await manage.update(
         session,
         bus=bus,
@@ -105,16 +117,18 @@ async def update_account(
     )
 
 
-@router.delete("/{account_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/{account_id}", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(403, 409)
+)
 async def delete_account(
-    account_id: int, user: CurrentUser, session: SessionDep, bus: BusDep
+    account_id: Id, user: CurrentUser, session: SessionDep, bus: BusDep
 ) -> None:
     await manage.delete(session, bus=bus, user=user, account_id=account_id)
 
 
-@router.post("/{account_id}/credits", response_model=AccountRead)
+@router.post("/{account_id}/credits", response_model=AccountRead, responses=error_responses(403))
 async def set_credits(
-    account_id: int,
+    account_id: Id,
     data: CreditSet,
     user: CurrentUser,
     session: SessionDep,
@@ -126,9 +140,28 @@ async def set_credits(
     )
 
 
-@router.post("/{account_id}/sync", response_model=SyncResult)
+@router.delete("/{account_id}/credits/{credit_type}", response_model=AccountRead)
+async def clear_credits(
+    account_id: Id,
+    credit_type: Annotated[Text, Path(max_length=64)],
+    user: CurrentUser,
+    session: SessionDep,
+    bus: BusDep,
+    registry: RegistryDep,
+) -> AccountRead:
+    return await manage.clear_credits(
+        session,
+        bus=bus,
+        registry=registry,
+        user=user,
+        account_id=account_id,
+        credit_type=credit_type,
+    )
+
+
+@router.post("/{account_id}/sync", response_model=SyncResult, responses=error_responses(403))
 async def sync_account(
-    account_id: int,
+    account_id: Id,
     user: CurrentUser,
     session: SessionDep,
     bus: BusDep,
@@ -140,9 +173,9 @@ async def sync_account(
     )
 
 
-@router.post("/{account_id}/test", response_model=ProviderCheck)
+@router.post("/{account_id}/test", response_model=ProviderCheck, responses=error_responses(403))
 async def test_account(
-    account_id: int,
+    account_id: Id,
     user: CurrentUser,
     session: SessionDep,
     registry: RegistryDep,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,10 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pixsim7.accounts.models import ProviderAccount
 from pixsim7.config import SECRET_KEY_FILE, Settings
+from pixsim7.fields import COOKIE_NAME_PATTERN, COOKIE_VALUE_PATTERN
 from pixsim7.security import SecretBox, mask
 
 OLD_KEYS_FILE = SECRET_KEY_FILE + ".old"
-_ENCRYPTED = ("api_key_enc", "jwt_token_enc", "cookies_enc")
+_ENCRYPTED = ("api_key_enc", "jwt_token_enc", "cookies_enc", "password_enc")
 
 
 @dataclass
@@ -31,6 +33,7 @@ class Credentials:
     api_key: str | None = None
     jwt_token: str | None = None
     cookies: dict[str, str] = field(default_factory=dict)
+    password: str | None = None  # the app's sign-in password (automation only)
 
     def __repr__(self) -> str:  # never print credentials
         return "Credentials(...)"
@@ -58,13 +61,22 @@ def _box(secrets_: tuple[str, ...]) -> SecretBox:
 
 
 def parse_cookies(value: dict[str, str] | str | None) -> dict[str, str]:
-    """A cookie mapping from a mapping or a ``"a=b; c=d"`` header string."""
+    """A cookie mapping from a mapping or a ``"a=b; c=d"`` header string; ValueError
+    when a name or value could not be sent in a Cookie header (the accounts API's schemas
+    check the same, with the same patterns)."""
     if value is None:
         return {}
     if isinstance(value, dict):
-        return {str(k): str(v) for k, v in value.items()}
-    pairs = (part.split("=", 1) for part in value.split(";") if "=" in part)
-    return {k.strip(): v.strip() for k, v in pairs if k.strip()}
+        jar = {str(k): str(v) for k, v in value.items()}
+    else:
+        pairs = (part.split("=", 1) for part in value.split(";") if "=" in part)
+        jar = {k.strip(): v.strip() for k, v in pairs if k.strip()}
+    for name, item in jar.items():
+        if not re.fullmatch(COOKIE_NAME_PATTERN, name) or not re.fullmatch(
+            COOKIE_VALUE_PATTERN, item
+        ):
+            raise ValueError("cookie names and values must be printable ASCII, without ';'")
+    return jar
 
 
 def store(
@@ -74,6 +86,7 @@ def store(
     api_key: str | EllipsisType | None = ...,
     jwt_token: str | EllipsisType | None = ...,
     cookies: dict[str, str] | EllipsisType | None = ...,
+    password: str | EllipsisType | None = ...,
 ) -> None:
     """Encrypt the given credentials onto the row; `...` leaves one as it is, None or
     an empty value clears it."""
@@ -85,6 +98,8 @@ def store(
         account.jwt_token_hint = mask(jwt_token)
     if not isinstance(cookies, EllipsisType):
         account.cookies_enc = secret_box.encrypt(json.dumps(cookies)) if cookies else None
+    if not isinstance(password, EllipsisType):
+        account.password_enc = secret_box.encrypt(password) if password else None
 
 
 def load(account: ProviderAccount, secret_box: SecretBox) -> Credentials:
@@ -94,6 +109,7 @@ def load(account: ProviderAccount, secret_box: SecretBox) -> Credentials:
         api_key=secret_box.decrypt(account.api_key_enc) if account.api_key_enc else None,
         jwt_token=secret_box.decrypt(account.jwt_token_enc) if account.jwt_token_enc else None,
         cookies=cookies,
+        password=secret_box.decrypt(account.password_enc) if account.password_enc else None,
     )
 
 

@@ -1,7 +1,8 @@
 """Account use cases of the API: list, create, edit, delete, set credits by hand.
 
-Each commits once and then emits an ``account.*`` event (state only, never credentials;
-a shared account's events are public).
+Each commits its change and then emits an ``account.*`` event (state only, never
+credentials; a shared account's events are public). Creating an account, or giving it new
+credentials, also checks it with the provider (`checks.run`) before answering.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pixsim7 import errors
-from pixsim7.accounts import credentials, service, views
+from pixsim7.accounts import checks, credentials, endpoint, service, views
 from pixsim7.accounts.models import AccountStatus, ProviderAccount
 from pixsim7.accounts.schemas import (
     AccountCreate,
     AccountRead,
+    AccountSaved,
     AccountUpdate,
     BulkCreditUpdate,
     CreditSet,
@@ -99,11 +101,15 @@ async def create(
     settings: Settings,
     user: User,
     data: AccountCreate,
-) -> AccountRead:
+) -> AccountSaved:
+    """Store the account, then check it with the provider at once (credentials, balance,
+    plan): an account whose check fails is kept, with the status and message it earned."""
     provider = provider_of(registry, data.provider_id)
     if data.is_shared and not user.is_admin:
         raise errors.Forbidden("only admins can create shared accounts")
+    endpoint.check_trust(user, data.base_url_trusted)
     quotas_service.check_accounts(user, current=await count_owned(session, user))
+    await endpoint.check(settings, data.provider_id, data.base_url, trusted=data.base_url_trusted)
     limit = data.max_concurrent_jobs or provider.info.default_max_concurrency
     account = ProviderAccount(
         provider_id=data.provider_id,
@@ -112,10 +118,12 @@ async def create(
         nickname=data.nickname,
         email=data.email,
         base_url=data.base_url,
+        base_url_trusted=data.base_url_trusted,
         priority=data.priority,
         daily_cap=data.daily_cap,
         max_concurrent_jobs=limit,
         max_concurrent_jobs_ceiling=limit,
+        max_concurrent_jobs_setting=data.max_concurrent_jobs,
         status=AccountStatus.ACTIVE.value,
     )
     credentials.store(
@@ -124,12 +132,15 @@ async def create(
         api_key=data.api_key,
         jwt_token=data.jwt_token,
         cookies=credentials.parse_cookies(data.cookies),
+        password=data.password,
     )
     assign_pool(account, provider, settings)
     session.add(account)
     await session.commit()
     log.info("account created", account_id=account.id, provider_id=account.provider_id)
-    return await emit(bus, session, user, account, "account.created")
+    check = await checks.run(session, provider, account, settings, unverified=True)
+    read = await emit(bus, session, user, account, "account.created")
+    return AccountSaved(**read.model_dump(), check=check)
 
 
 async def update(
@@ -141,31 +152,29 @@ async def update(
     user: User,
     account_id: int,
     data: AccountUpdate,
-) -> AccountRead:
+) -> AccountSaved:
     account = await get_managed(session, user, account_id)
+    provider = provider_of(registry, account.provider_id)
     changes = data.model_dump(exclude_unset=True)
-    for name in ("priority", "status", "max_concurrent_jobs"):
-        if name in changes and changes[name] is None:
-            raise errors.ValidationFailed(f"{name} cannot be null", fields={name: "required"})
     if "is_shared" in changes:
-        shared = changes.pop("is_shared")
-        if not user.is_admin:
-            raise errors.Forbidden("only admins can share an account")
-        if shared is not None and shared != account.is_shared:
-            if account.is_builtin or account.owner_id is None:
-                raise errors.Conflict("this account has no owner to keep it private")
-            account.is_shared = shared
+        _share(user, account, changes.pop("is_shared"))
+    ask = bool(_CHECKED & set(changes))
+    await endpoint.update(settings, user, account, changes)
+    if "password" in changes:  # the app's, for automation: nothing to ask the provider
+        credentials.store(account, credentials.box(settings), password=changes.pop("password"))
     secrets = {k: changes.pop(k) for k in ("api_key", "jwt_token", "cookies") if k in changes}
     if secrets:
         if "cookies" in secrets:
             secrets["cookies"] = credentials.parse_cookies(secrets["cookies"])
         credentials.store(account, credentials.box(settings), **secrets)
-        assign_pool(account, provider_of(registry, account.provider_id), settings)
+        assign_pool(account, provider, settings)
         if account.status == AccountStatus.AUTH_FAILED:  # new credentials deserve a try
             account.status, account.status_message = AccountStatus.ACTIVE.value, None
-    if changes.get("max_concurrent_jobs") is not None:
-        limit = changes.pop("max_concurrent_jobs")
+    if "max_concurrent_jobs" in changes:
+        setting = changes.pop("max_concurrent_jobs")
+        limit = setting or provider.info.default_max_concurrency  # until the plan is read
         account.max_concurrent_jobs = account.max_concurrent_jobs_ceiling = limit
+        account.max_concurrent_jobs_setting = setting
     if changes.get("status") is not None:
         account.status = changes.pop("status")
         account.status_message, account.cooldown_until = None, None
@@ -173,7 +182,25 @@ async def update(
         setattr(account, name, value)
     await session.commit()
     log.info("account updated", account_id=account.id, fields=sorted(data.model_fields_set))
-    return await emit(bus, session, user, account, "account.updated")
+    check = None
+    if ask:
+        check = await checks.run(session, provider, account, settings, unverified=bool(secrets))
+    read = await emit(bus, session, user, account, "account.updated")
+    return AccountSaved(**read.model_dump(), check=check)
+
+
+# What the provider must confirm when changed: credentials, where to reach it, the limit
+# against the plan's.
+_CHECKED = {"api_key", "jwt_token", "cookies", "base_url", "max_concurrent_jobs"}
+
+
+def _share(user: User, account: ProviderAccount, shared: bool | None) -> None:
+    if not user.is_admin:
+        raise errors.Forbidden("only admins can share an account")
+    if shared is not None and shared != account.is_shared:
+        if account.is_builtin or account.owner_id is None:
+            raise errors.Conflict("this account has no owner to keep it private")
+        account.is_shared = shared
 
 
 async def delete(session: AsyncSession, *, bus: EventBus, user: User, account_id: int) -> None:
@@ -225,6 +252,24 @@ async def set_credits(
     account = await get_managed(session, user, account_id)
     check_pool(provider_of(registry, account.provider_id), data.credit_type, "credit_type")
     await service.set_credit(session, account.id, data.credit_type, data.amount)
+    await session.commit()
+    return await emit(bus, session, user, account, "account.updated")
+
+
+async def clear_credits(
+    session: AsyncSession,
+    *,
+    bus: EventBus,
+    registry: Registry,
+    user: User,
+    account_id: int,
+    credit_type: str,
+) -> AccountRead:
+    """Forget a pool's balance (a budget set by hand, say): unknown until the provider
+    reports one, so it holds no job back."""
+    account = await get_managed(session, user, account_id)
+    check_pool(provider_of(registry, account.provider_id), credit_type, "credit_type")
+    await service.clear_credit(session, account.id, credit_type)
     await session.commit()
     return await emit(bus, session, user, account, "account.updated")
 

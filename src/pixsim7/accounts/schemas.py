@@ -8,14 +8,58 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
-Secret = Annotated[str, StringConstraints(strip_whitespace=True, max_length=8192)]
+from pixsim7.accounts.credentials import parse_cookies
+from pixsim7.fields import (
+    COOKIE_NAME_PATTERN,
+    COOKIE_VALUE_PATTERN,
+    TOKEN_PATTERN,
+    Id,
+    Int,
+    Number,
+    Omittable,
+    Text,
+)
+
+# Sent to the provider in HTTP headers: printable ASCII only.
+Secret = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=8192, pattern=TOKEN_PATTERN)
+]
+MAX_HEADER = 65536
+
+
+def _jar(value: object) -> object:
+    """A "a=b; c=d" header string as a mapping (its pairs then checked as a mapping's)."""
+    if isinstance(value, str):
+        if len(value) > MAX_HEADER:
+            raise ValueError(f"at most {MAX_HEADER} characters")
+        return parse_cookies(value)
+    return value
+
+
 # A cookie jar as a mapping, or as a "a=b; c=d" header string.
-Cookies = dict[Annotated[str, Field(max_length=256)], Annotated[str, Field(max_length=8192)]]
-CookiesIn = Annotated[Cookies, Field(max_length=200)] | Annotated[str, Field(max_length=65536)]
-CreditType = Annotated[str, StringConstraints(min_length=1, max_length=32)]
-Amount = Annotated[float, Field(ge=0, le=1e12)]
+Cookies = dict[
+    Annotated[str, StringConstraints(max_length=256, pattern=COOKIE_NAME_PATTERN)],
+    Annotated[str, StringConstraints(max_length=8192, pattern=COOKIE_VALUE_PATTERN)],
+]
+CookiesIn = Annotated[
+    Cookies,
+    Field(max_length=200),
+    BeforeValidator(
+        _jar, json_schema_input_type=Cookies | Annotated[Text, Field(max_length=MAX_HEADER)]
+    ),
+]
+CreditType = Annotated[Text, StringConstraints(min_length=1, max_length=32)]
+Amount = Annotated[Number, Field(ge=0, le=1e12)]
+ProviderId = Annotated[Text, StringConstraints(min_length=1, max_length=32)]
 
 
 def _check_url(value: str | None) -> str | None:
@@ -29,38 +73,48 @@ def _check_url(value: str | None) -> str | None:
 class AccountCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    provider_id: str = Field(min_length=1, max_length=32)
-    nickname: str | None = Field(default=None, max_length=128)
-    email: str | None = Field(default=None, max_length=320)
+    provider_id: ProviderId
+    nickname: Text | None = Field(default=None, max_length=128)
+    email: Text | None = Field(default=None, max_length=320)
     api_key: Secret | None = None
     jwt_token: Secret | None = None
     cookies: CookiesIn | None = None
-    base_url: str | None = Field(default=None, max_length=512)
+    # The app's sign-in password, for automation presets ({password}); never returned.
+    password: Text | None = Field(default=None, max_length=256)
+    base_url: Text | None = Field(default=None, max_length=512)
     priority: int = Field(default=0, ge=-1000, le=1000)
-    max_concurrent_jobs: int | None = Field(default=None, ge=1, le=1000)
-    daily_cap: int | None = Field(default=None, ge=0)
+    # None: as many as the provider's plan allows (its default until the plan is read).
+    max_concurrent_jobs: Int | None = Field(default=None, ge=1, le=1000)
+    daily_cap: Int | None = Field(default=None, ge=0)
     is_shared: bool = False
+    # Admins only: base_url may be a private address (a ComfyUI on the LAN).
+    base_url_trusted: bool = False
 
     _url = field_validator("base_url")(_check_url)
 
 
 class AccountUpdate(BaseModel):
-    """Only the fields sent change; a credential sent as null or "" is cleared."""
+    """Only the fields sent change; a credential sent as null or "" is cleared, and
+    `max_concurrent_jobs` sent as null follows the provider's plan again. New credentials,
+    base URL or concurrency are checked with the provider at once."""
 
     model_config = ConfigDict(extra="forbid")
 
-    nickname: str | None = Field(default=None, max_length=128)
-    email: str | None = Field(default=None, max_length=320)
+    nickname: Text | None = Field(default=None, max_length=128)
+    email: Text | None = Field(default=None, max_length=320)
     api_key: Secret | None = None
     jwt_token: Secret | None = None
     cookies: CookiesIn | None = None
-    base_url: str | None = Field(default=None, max_length=512)
-    priority: int | None = Field(default=None, ge=-1000, le=1000)
-    max_concurrent_jobs: int | None = Field(default=None, ge=1, le=1000)
-    daily_cap: int | None = Field(default=None, ge=0)
+    # The app's sign-in password, for automation presets ({password}); never returned.
+    password: Text | None = Field(default=None, max_length=256)
+    base_url: Text | None = Field(default=None, max_length=512)
+    priority: Omittable[Int] = Field(default=None, ge=-1000, le=1000)
+    max_concurrent_jobs: Int | None = Field(default=None, ge=1, le=1000)
+    daily_cap: Int | None = Field(default=None, ge=0)
     # Users may disable their account or re-enable it (e.g. after fixing credentials).
-    status: str | None = Field(default=None, pattern="^(active|disabled)$")
-    is_shared: bool | None = None
+    status: Omittable[str] = Field(default=None, pattern="^(active|disabled)$")
+    is_shared: Omittable[bool] = None
+    base_url_trusted: Omittable[bool] = None  # admins only; a user's new base_url drops it
 
     _url = field_validator("base_url")(_check_url)
 
@@ -76,19 +130,25 @@ class AccountRead(BaseModel):
     email: str | None  # hidden (null) from users who cannot manage the account
     provider_user_id: str | None
     base_url: str | None
+    base_url_trusted: bool  # an admin allowed base_url to be a private address
     has_api_key: bool
     has_jwt_token: bool
     has_cookies: bool
+    has_password: bool  # an app password is stored (for automation)
     api_key_hint: str | None  # "…ab12"; null for users who cannot manage the account
     jwt_token_hint: str | None
     status: str
     status_message: str | None
     cooldown_until: dt.datetime | None
     priority: int
-    max_concurrent_jobs: int
-    max_concurrent_jobs_ceiling: int
+    max_concurrent_jobs: int  # the limit in force
+    max_concurrent_jobs_ceiling: int  # the plan's, or the user's setting when lower
+    max_concurrent_jobs_setting: int | None  # the user's; null: the plan decides
     daily_cap: int | None
-    credits: dict[str, float]  # pool -> amount
+    credit_pool: str | None  # the pool its jobs spend from
+    # pool -> amount; a pool not listed is unknown (never read, or a provider that shows
+    # no balance and no budget set): jobs are not held back by it.
+    credits: dict[str, float]
     success_count: int
     failure_count: int
     success_rate: float | None  # 0..1; null before the first finished job
@@ -111,7 +171,7 @@ class CreditSet(BaseModel):
 class CreditUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    account_id: int
+    account_id: Id
     credits: dict[CreditType, Amount] = Field(min_length=1, max_length=16)
 
 
@@ -134,7 +194,7 @@ class ImportRaw(BaseModel):
 class ImportCookies(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    provider_id: str = Field(min_length=1, max_length=32)
+    provider_id: ProviderId
     raw_data: ImportRaw
 
 
@@ -151,6 +211,12 @@ class ProviderCheck(BaseModel):
 
 class SyncResult(ProviderCheck):
     account: AccountRead
+
+
+class AccountSaved(AccountRead):
+    """An account as created or changed, with what the provider said of it."""
+
+    check: ProviderCheck | None = None  # null: nothing was asked (no credential changed)
 
 
 class ImportResult(SyncResult):

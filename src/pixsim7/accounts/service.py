@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import cast
 
-from sqlalchemy import Integer, Table, and_, bindparam, case, func, select, update
+from sqlalchemy import Integer, Table, and_, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pixsim7 import clock, errors
@@ -78,6 +78,7 @@ def context(account: ProviderAccount, settings: Settings) -> AccountContext:
         jwt_token=creds.jwt_token,
         cookies=creds.cookies,
         provider_user_id=account.provider_user_id,
+        base_url_trusted=bool(account.base_url and account.base_url_trusted),
     )
 
 
@@ -131,11 +132,22 @@ async def record_failure(
 
 
 async def mark_error(
-    session: AsyncSession, account_id: int, error_class: ErrorClass | str, message: str
+    session: AsyncSession,
+    account_id: int,
+    error_class: ErrorClass | str,
+    message: str,
+    *,
+    retry_after: float | None = None,
+    unverified: bool = False,
 ) -> None:
-    """The status change of `record_failure` without counting a failed job (a sync or
-    an import found the credentials rejected or the credits gone)."""
+    """The status change of `record_failure` without counting a failed job (a balance read
+    found the credentials rejected or the credits gone). `unverified`: credentials never
+    checked before (just added or changed) whose check failed otherwise (the provider down,
+    an answer we cannot read): the account cools down with the message until `retry_after`
+    (or `DEFAULT_COOLDOWN`) rather than pass for active."""
     values = _status_values(ErrorClass(error_class), message, None)
+    if not values and unverified:
+        values = _cooldown(message, retry_after)
     if values:
         await session.execute(
             update(ProviderAccount).where(ProviderAccount.id == account_id).values(values)
@@ -144,24 +156,36 @@ async def mark_error(
 
 def _status_values(cls: ErrorClass, message: str, retry_after: float | None) -> dict[str, object]:
     acc = ProviderAccount
-    values: dict[str, object] = {}
-    # Which status each class sets, and which earlier statuses outrank it.
-    rule = _FAILURE_STATUS.get(cls)
-    if rule is not None:
-        new, keep = rule
-        kept = acc.status.in_([s.value for s in keep])
-        values["status"] = case((kept, acc.status), else_=new.value)
-        values["status_message"] = case((kept, acc.status_message), else_=message[:MAX_MESSAGE])
     if cls is ErrorClass.CONCURRENCY:
-        delay = dt.timedelta(seconds=retry_after) if retry_after else DEFAULT_COOLDOWN
-        values["cooldown_until"] = clock.now() + delay
-        values["max_concurrent_jobs"] = case(
-            (acc.max_concurrent_jobs > 1, acc.max_concurrent_jobs - 1), else_=1
-        )
-    return values
+        return _cooldown(message, retry_after) | {
+            "max_concurrent_jobs": case(
+                (acc.max_concurrent_jobs > 1, acc.max_concurrent_jobs - 1), else_=1
+            )
+        }
+    rule = _FAILURE_STATUS.get(cls)
+    return {} if rule is None else _status(*rule, message)
+
+
+def _cooldown(message: str, retry_after: float | None) -> dict[str, object]:
+    """Cooling down until `retry_after` seconds from now (or `DEFAULT_COOLDOWN`)."""
+    delay = dt.timedelta(seconds=retry_after) if retry_after else DEFAULT_COOLDOWN
+    return _status(*_FAILURE_STATUS[ErrorClass.CONCURRENCY], message) | {
+        "cooldown_until": clock.now() + delay
+    }
+
+
+def _status(new: AccountStatus, keep: tuple[AccountStatus, ...], message: str) -> dict[str, object]:
+    """`new` with the message, unless the account is in one of the statuses that outrank it."""
+    acc = ProviderAccount
+    kept = acc.status.in_([s.value for s in keep])
+    return {
+        "status": case((kept, acc.status), else_=new.value),
+        "status_message": case((kept, acc.status_message), else_=message[:MAX_MESSAGE]),
+    }
 
 
 _S = AccountStatus
+# Which status each class sets, and which earlier statuses outrank it.
 _FAILURE_STATUS: dict[ErrorClass, tuple[AccountStatus, tuple[AccountStatus, ...]]] = {
     ErrorClass.AUTH: (_S.AUTH_FAILED, (_S.DISABLED,)),
     ErrorClass.QUOTA: (_S.EXHAUSTED, (_S.DISABLED, _S.AUTH_FAILED)),
@@ -191,14 +215,10 @@ async def reserve_many(session: AsyncSession, reservations: list[tuple[int, str,
 async def release_credits(
     session: AsyncSession, account_id: int, credit_type: str, amount: float
 ) -> None:
-    """Give back a reservation (the provider refused the job, or never got it)."""
+    """Give back a reservation (the provider refused the job, or never got it). Only a
+    known balance was reserved from; one forgotten since stays unknown."""
     if amount <= 0:
         return
-    await insert_ignore(
-        session,
-        ProviderCredit,
-        {"account_id": account_id, "credit_type": credit_type, "amount": 0.0},
-    )
     await session.execute(
         update(ProviderCredit)
         .where(ProviderCredit.account_id == account_id, ProviderCredit.credit_type == credit_type)
@@ -221,12 +241,21 @@ async def set_credit(
     )
 
 
+async def clear_credit(session: AsyncSession, account_id: int, credit_type: str) -> None:
+    """Forget a pool's balance: unknown again, so jobs are not held back by it."""
+    await session.execute(
+        delete(ProviderCredit).where(
+            ProviderCredit.account_id == account_id, ProviderCredit.credit_type == credit_type
+        )
+    )
+
+
 async def apply_balance(session: AsyncSession, account_id: int, balance: Balance) -> None:
     """Reconcile with what the provider reports. Each reported pool becomes the reported
     amount minus what jobs still in `submitting` hold (the provider has not charged
-    those yet); the plan's concurrency becomes the ceiling (the limit in force is
-    clamped to it) and its daily cap ours. Working credentials lift auth_failed;
-    credits lift exhausted."""
+    those yet); a pool not reported stays as it was (unknown, or the user's budget).
+    Working credentials lift auth_failed, credits lift exhausted, and an account never
+    read before that now answers is active (its first check may have failed)."""
     held = await session.execute(
         select(Job.credit_type, func.coalesce(func.sum(Job.reserved_credits), 0.0))
         .where(Job.account_id == account_id, Job.status == JobStatus.SUBMITTING.value)
@@ -237,21 +266,40 @@ async def apply_balance(session: AsyncSession, account_id: int, balance: Balance
         await set_credit(session, account_id, pool, max(0.0, amount - pending.get(pool, 0.0)))
 
     acc = ProviderAccount
-    values: dict[str, object] = {"last_synced_at": clock.now()}
+    now = clock.now()
+    values: dict[str, object] = {"last_synced_at": now, "last_checked_at": now}
     if balance.max_concurrency is not None and balance.max_concurrency >= 1:
-        ceiling = balance.max_concurrency
-        values["max_concurrent_jobs_ceiling"] = ceiling
-        values["max_concurrent_jobs"] = case(
-            (acc.max_concurrent_jobs > ceiling, ceiling), else_=acc.max_concurrent_jobs
-        )
+        values |= _plan_limits(balance.max_concurrency)
     if balance.daily_cap is not None:
         values["daily_cap"] = balance.daily_cap
     revived = [AccountStatus.AUTH_FAILED.value]
     if any(amount > 0 for amount in balance.credits.values()):
         revived.append(AccountStatus.EXHAUSTED.value)
-    values["status"] = case((acc.status.in_(revived), AccountStatus.ACTIVE.value), else_=acc.status)
-    values["status_message"] = case((acc.status.in_(revived), None), else_=acc.status_message)
+    revive = or_(
+        acc.status.in_(revived),
+        and_(acc.status == AccountStatus.COOLING_DOWN.value, acc.last_synced_at.is_(None)),
+    )
+    values["status"] = case((revive, AccountStatus.ACTIVE.value), else_=acc.status)
+    values["status_message"] = case((revive, None), else_=acc.status_message)
+    values["cooldown_until"] = case((revive, None), else_=acc.cooldown_until)
     await session.execute(update(acc).where(acc.id == account_id).values(values))
+
+
+def _plan_limits(plan: int) -> dict[str, object]:
+    """The plan's concurrency is the ceiling, or the user's setting where it is lower (more
+    would be refused). A new ceiling becomes the limit in force (a plan read for the first
+    time, upgraded or downgraded); an unchanged one keeps a limit learnt below it."""
+    acc = ProviderAccount
+    setting = acc.max_concurrent_jobs_setting
+    ceiling = case((and_(setting.is_not(None), setting < plan), setting), else_=plan)
+    return {
+        "max_concurrent_jobs_ceiling": ceiling,
+        "max_concurrent_jobs": case(
+            (acc.max_concurrent_jobs_ceiling != ceiling, ceiling),
+            (acc.max_concurrent_jobs > ceiling, ceiling),
+            else_=acc.max_concurrent_jobs,
+        ),
+    }
 
 
 async def restore_cooled_down(session: AsyncSession) -> Sequence[int]:
@@ -274,12 +322,26 @@ async def publish(
     session: AsyncSession, bus: EventBus, account_ids: Sequence[int], type: str = "account.updated"
 ) -> None:
     """After the caller commits: one event per account (state only, no credentials),
-    to its owner, or to everyone for a shared account. The scheduler calls it for the
-    accounts whose status, limits or credits it changed."""
+    to its owner, or to everyone for a shared account, whose job counts each user gets
+    as their own (admins: everyone's). The scheduler calls it for the accounts whose
+    status, limits or credits it changed."""
     stmt = select(ProviderAccount).where(ProviderAccount.id.in_(account_ids))
     accounts = (await session.scalars(stmt.execution_options(populate_existing=True))).all()
+    shared = [a.id for a in accounts if a.is_shared]
+    by_owner = await views.counts_by_owner(session, shared) if shared else {}
+    nothing = {"in_flight_jobs": 0, "jobs_today": 0}
     for read in await views.reads(session, None, accounts):
-        await bus.emit(type, event_data(read), user_id=read.owner_id, public=read.is_shared)
+        personal = None
+        if read.is_shared:
+            owners = by_owner.get(read.id, {})
+            personal = {"*": nothing} | {str(o): nothing | n for o, n in owners.items()}
+        await bus.emit(
+            type,
+            event_data(read),
+            user_id=read.owner_id,
+            public=read.is_shared,
+            personal=personal,
+        )
 
 
 async def ensure_builtin(session: AsyncSession, settings: Settings) -> ProviderAccount:

@@ -8,48 +8,23 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pixsim7 import errors
-from pixsim7.accounts import credentials, manage, service
+from pixsim7.accounts import checks, credentials, manage
 from pixsim7.accounts.models import AccountStatus, ProviderAccount
 from pixsim7.accounts.schemas import ImportCookies, ImportResult, ProviderCheck, SyncResult
 from pixsim7.config import Settings
 from pixsim7.events import EventBus
 from pixsim7.logging import get_logger
-from pixsim7.providers.base import Balance, ErrorClass, Provider, ProviderError
+from pixsim7.providers.base import ErrorClass, ProviderError
 from pixsim7.providers.registry import Registry
 from pixsim7.quotas import service as quotas_service
 from pixsim7.users.models import User
 
 log = get_logger(__name__)
 
-UNREADABLE = "the stored credentials cannot be decrypted with the configured keys; set them again"
-
 
 class ProviderUnavailable(errors.AppError):
     status_code = 502
     code = "provider_unavailable"
-
-
-async def _balance(
-    provider: Provider, account: ProviderAccount, settings: Settings
-) -> tuple[Balance | None, ProviderCheck]:
-    """Ask the provider for the balance; a failure is classified, never raised."""
-    try:
-        ctx = service.context(account, settings)
-    except ValueError:
-        return None, ProviderCheck(ok=False, error_class=ErrorClass.AUTH.value, message=UNREADABLE)
-    try:
-        balance = await provider.fetch_balance(ctx)
-    except Exception as exc:
-        cls = provider.classify(exc)
-        message = exc.message if isinstance(exc, ProviderError) else type(exc).__name__
-        log.info("balance check failed", account_id=account.id, error_class=cls.value)
-        return None, ProviderCheck(ok=False, error_class=cls.value, message=message)
-    return balance, ProviderCheck(
-        ok=True,
-        credits=dict(balance.credits),
-        max_concurrency=balance.max_concurrency,
-        daily_cap=balance.daily_cap,
-    )
 
 
 async def test(
@@ -58,20 +33,8 @@ async def test(
     """A cheap call with the account's credentials; changes nothing."""
     account = await manage.get_managed(session, user, account_id)
     provider = manage.provider_of(registry, account.provider_id)
-    return (await _balance(provider, account, settings))[1]
-
-
-async def _sync(
-    session: AsyncSession, provider: Provider, account: ProviderAccount, settings: Settings
-) -> ProviderCheck:
-    balance, check = await _balance(provider, account, settings)
-    if balance is not None:
-        await service.apply_balance(session, account.id, balance)
-    elif check.error_class is not None:
-        await service.mark_error(session, account.id, check.error_class, check.message or "")
-    await session.commit()
-    await session.refresh(account)
-    return check
+    await session.commit()  # no transaction open across the provider's call
+    return (await checks.ask(provider, account, settings)).check
 
 
 async def sync(
@@ -87,7 +50,7 @@ async def sync(
     credentials mark the account auth_failed, used-up credits exhausted."""
     account = await manage.get_managed(session, user, account_id)
     provider = manage.provider_of(registry, account.provider_id)
-    check = await _sync(session, provider, account, settings)
+    check = await checks.run(session, provider, account, settings, unverified=False)
     read = await manage.emit(bus, session, user, account, "account.updated")
     return SyncResult(**check.model_dump(), account=read)
 
@@ -103,7 +66,7 @@ async def import_cookies(
 ) -> ImportResult:
     """A signed-in browser session, sent by the extension: the provider says whose it is;
     the caller's account of that identity gets the new credentials (or is created), then
-    is synced. A session the provider does not accept is a 422."""
+    is checked like any new credentials. A session the provider does not accept is a 422."""
     provider = manage.provider_of(registry, data.provider_id)
     raw = data.raw_data.model_dump(exclude_none=True)
     raw["cookies"] = credentials.parse_cookies(raw["cookies"])
@@ -154,7 +117,7 @@ async def import_cookies(
         await session.rollback()
         raise errors.Conflict("this session is being imported already") from exc
     log.info("session imported", account_id=account.id, created=created)
-    check = await _sync(session, provider, account, settings)
+    check = await checks.run(session, provider, account, settings, unverified=True)
     read = await manage.emit(
         bus, session, user, account, "account.created" if created else "account.updated"
     )

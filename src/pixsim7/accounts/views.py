@@ -1,7 +1,9 @@
 """What the API shows of an account: its row, its credits and counts derived from jobs.
 
 In-flight and today's counts are read from the jobs table every time rather than kept
-as counters, so they cannot drift (a crashed worker leaves no phantom slot behind).
+as counters, so they cannot drift (a crashed worker leaves no phantom slot behind). A
+user who is not an admin sees only their own jobs counted, on a shared account too: how
+busy others keep it is not theirs to know.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pixsim7 import clock
@@ -42,37 +44,71 @@ async def credits_of(session: AsyncSession, ids: Sequence[int]) -> dict[int, dic
     return found
 
 
-async def in_flight_counts(session: AsyncSession, ids: Sequence[int]) -> dict[int, int]:
-    """Jobs holding a slot on each account (status submitting or processing)."""
-    rows = await session.execute(
-        select(Job.account_id, func.count())
-        .where(Job.account_id.in_(ids), Job.status.in_([s.value for s in IN_FLIGHT]))
-        .group_by(Job.account_id)
-    )
-    return {account_id: n for account_id, n in rows if account_id is not None}
+def _in_flight() -> ColumnElement[bool]:
+    return Job.status.in_([s.value for s in IN_FLIGHT])
 
 
-async def today_counts(session: AsyncSession, ids: Sequence[int]) -> dict[int, int]:
+def _today() -> ColumnElement[bool]:
+    return Job.submitted_at >= start_of_day()
+
+
+async def in_flight_counts(
+    session: AsyncSession, ids: Sequence[int], *, owner_id: int | None = None
+) -> dict[int, int]:
+    """Jobs holding a slot on each account (status submitting or processing), of one
+    owner's jobs when `owner_id` is given."""
+    return await _counts(session, ids, _in_flight(), owner_id)
+
+
+async def today_counts(
+    session: AsyncSession, ids: Sequence[int], *, owner_id: int | None = None
+) -> dict[int, int]:
     """Jobs submitted to each account since midnight UTC (what a daily cap limits)."""
-    rows = await session.execute(
-        select(Job.account_id, func.count())
-        .where(Job.account_id.in_(ids), Job.submitted_at >= start_of_day())
-        .group_by(Job.account_id)
-    )
+    return await _counts(session, ids, _today(), owner_id)
+
+
+async def _counts(
+    session: AsyncSession, ids: Sequence[int], which: ColumnElement[bool], owner_id: int | None
+) -> dict[int, int]:
+    stmt = select(Job.account_id, func.count()).where(Job.account_id.in_(ids), which)
+    if owner_id is not None:
+        stmt = stmt.where(Job.owner_id == owner_id)
+    rows = await session.execute(stmt.group_by(Job.account_id))
     return {account_id: n for account_id, n in rows if account_id is not None}
+
+
+async def counts_by_owner(
+    session: AsyncSession, ids: Sequence[int]
+) -> dict[int, dict[int, dict[str, int]]]:
+    """Per account, per owner with jobs on it: the counts that owner sees (events of
+    shared accounts carry them, so each user gets their own)."""
+    found: dict[int, dict[int, dict[str, int]]] = {}
+    for field, which in (("in_flight_jobs", _in_flight()), ("jobs_today", _today())):
+        rows = await session.execute(
+            select(Job.account_id, Job.owner_id, func.count())
+            .where(Job.account_id.in_(ids), which)
+            .group_by(Job.account_id, Job.owner_id)
+        )
+        for account_id, owner_id, n in rows:
+            if account_id is not None:  # (always: the accounts were asked for by id)
+                found.setdefault(account_id, {}).setdefault(owner_id, {})[field] = n
+    return found
 
 
 async def reads(
     session: AsyncSession, user: User | None, accounts: Sequence[ProviderAccount]
 ) -> list[AccountRead]:
     """The view of many accounts, in four queries whatever their number. `user` None:
-    the view of someone who manages none of them (events)."""
+    the view of someone who manages none of them but sees every job (events)."""
     ids = [a.id for a in accounts]
     if not ids:
         return []
+    # Counting only a user's own jobs is right on their private accounts too: nobody
+    # else's jobs run there.
+    owner = None if user is None or user.is_admin else user.id
     credits = await credits_of(session, ids)
-    in_flight = await in_flight_counts(session, ids)
-    today = await today_counts(session, ids)
+    in_flight = await in_flight_counts(session, ids, owner_id=owner)
+    today = await today_counts(session, ids, owner_id=owner)
     return [
         _read(user, a, credits[a.id], in_flight.get(a.id, 0), today.get(a.id, 0)) for a in accounts
     ]
@@ -102,9 +138,11 @@ def _read(
         email=a.email if manager else None,
         provider_user_id=a.provider_user_id if manager else None,
         base_url=a.base_url if manager else None,
+        base_url_trusted=a.base_url_trusted,
         has_api_key=a.api_key_enc is not None,
         has_jwt_token=a.jwt_token_enc is not None,
         has_cookies=a.cookies_enc is not None,
+        has_password=a.password_enc is not None,
         api_key_hint=a.api_key_hint if manager else None,
         jwt_token_hint=a.jwt_token_hint if manager else None,
         status=a.status,
@@ -113,7 +151,9 @@ def _read(
         priority=a.priority,
         max_concurrent_jobs=a.max_concurrent_jobs,
         max_concurrent_jobs_ceiling=a.max_concurrent_jobs_ceiling,
+        max_concurrent_jobs_setting=a.max_concurrent_jobs_setting,
         daily_cap=a.daily_cap,
+        credit_pool=a.credit_pool,
         credits=credits,
         success_count=a.success_count,
         failure_count=a.failure_count,

@@ -9,7 +9,6 @@ file must hash to the same sha256, or it is refused and that URL marked invalid.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from fastapi import FastAPI
 from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pixsim7 import clock, errors
+from pixsim7 import clock, errors, outbound, tasks
 from pixsim7.assets import fetch
 from pixsim7.assets.models import Asset, UploadMethod
 from pixsim7.assets.service import store_for
@@ -43,10 +42,15 @@ class EvictionReport:
     freed_bytes: int = 0
 
 
-def _allow_private(asset: Asset, settings: Settings) -> bool:
-    # A URL a person gave us is re-checked like at upload time; a provider's output URL is
-    # where the provider (possibly a local one) serves its results, and is trusted.
-    return asset.upload_method != UploadMethod.URL.value or settings.allow_private_urls
+def _policy(asset: Asset, settings: Settings) -> outbound.Policy:
+    # A URL a person gave us is checked as at upload time; a provider's output URL is
+    # where the provider serves its results, so its configured host counts (the file must
+    # hash as before to be kept, so nothing else is learnt from it).
+    rules = outbound.policy(settings)
+    configured = outbound.configured_base(settings, asset.provider_id or "")
+    if asset.upload_method == UploadMethod.URL.value or configured is None:
+        return rules
+    return rules.trusting(configured)
 
 
 async def ensure_local(session: AsyncSession, settings: Settings, asset: Asset) -> Path:
@@ -80,7 +84,7 @@ async def _restore(session: AsyncSession, settings: Settings, asset: Asset) -> N
                 store_for(settings),
                 max_bytes=max(asset.file_size_bytes, 1),
                 timeout_s=settings.provider_timeout_s,
-                allow_private=_allow_private(source, settings),
+                policy=_policy(source, settings),
             )
         except errors.AppError as exc:
             log.warning("asset.restore_failed", asset_id=source.id, error=exc.message)
@@ -97,15 +101,15 @@ async def _restore(session: AsyncSession, settings: Settings, asset: Asset) -> N
     raise FileUnavailable("the file is not stored here and its original cannot be downloaded")
 
 
-async def url_answers(url: str, *, allow_private: bool, timeout_s: float) -> bool:
+async def url_answers(url: str, *, policy: outbound.Policy, timeout_s: float) -> bool:
     """Whether `url` still serves content (first byte only)."""
     try:
         fetch.check_scheme(url)
-        if not allow_private:
-            await fetch.check_host(url)
-        async with httpx.AsyncClient(timeout=timeout_s, follow_redirects=True) as client:
+        async with httpx.AsyncClient(
+            timeout=timeout_s, follow_redirects=True, transport=outbound.transport(policy)
+        ) as client:
             response = await client.get(url, headers={"Range": "bytes=0-0"})
-    except (errors.AppError, httpx.HTTPError):
+    except (errors.AppError, httpx.HTTPError, outbound.Refused):
         return False
     return response.status_code in (200, 206)
 
@@ -154,8 +158,8 @@ async def _still_downloadable(session: AsyncSession, settings: Settings, sha256:
     )
     for source in sources:
         url = source.original_source_url
-        allow = _allow_private(source, settings)
-        if url and await url_answers(url, allow_private=allow, timeout_s=10.0):
+        rules = _policy(source, settings)
+        if url and await url_answers(url, policy=rules, timeout_s=10.0):
             return True
         source.remote_url_valid = False
     return False
@@ -164,19 +168,11 @@ async def _still_downloadable(session: AsyncSession, settings: Settings, sha256:
 @contextlib.asynccontextmanager
 async def eviction_task(app: FastAPI) -> AsyncIterator[None]:
     """Background hook for `create_app(background=[...])`: run eviction every few minutes."""
-
-    async def loop() -> None:
-        while True:
-            try:
-                await run_eviction(app.state.db, app.state.settings)
-            except Exception:  # one bad pass must not end the loop
-                log.exception("asset.eviction_failed")
-            await asyncio.sleep(EVICTION_INTERVAL_S)
-
-    task = asyncio.create_task(loop())
-    try:
+    state = app.state
+    loop = tasks.every(
+        EVICTION_INTERVAL_S,
+        lambda: run_eviction(state.db, state.settings),
+        "asset.eviction_failed",
+    )
+    async with tasks.running(loop, "cache-eviction"):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

@@ -1,22 +1,17 @@
 """Download a URL into the store's temp area, safely: http(s) only, a size cap enforced while
-streaming, a timeout, a few retries, and (unless allowed) no private or loopback addresses.
-
-Every hop of a redirect chain is checked again, since a public URL may redirect to
-``http://127.0.0.1/admin``. The host is resolved and *every* address it resolves to must be
-public. (A DNS answer that changes between our check and httpx's own lookup could still
-slip through; closing that needs connecting by address, which breaks TLS name checks.)
+streaming, a timeout, a few retries, and every connection (each redirect hop too) under the
+outbound policy (`pixsim7.outbound`), which refuses private and loopback addresses unless
+the admin allows them.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import socket
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from pixsim7 import errors
+from pixsim7 import errors, outbound
 from pixsim7.storage import FileWriter, LocalStore
 
 MAX_REDIRECTS = 5
@@ -42,28 +37,13 @@ def check_scheme(url: str, *, field: str = "url") -> None:
         raise _field_error("only http and https URLs are accepted", field)
 
 
-async def check_host(url: str, *, field: str = "url") -> None:
-    """Refuse URLs whose host is, or resolves to, a private, loopback or reserved address."""
-    host = urlsplit(url).hostname or ""
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except OSError as exc:
-        raise _field_error(f"host {host!r} does not resolve", field) from exc
-    for info in infos:
-        addr = ipaddress.ip_address(info[4][0])
-        if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
-            addr = addr.ipv4_mapped
-        if not addr.is_global or addr.is_multicast:
-            raise _field_error("private, loopback and reserved addresses are refused", field)
-
-
 async def download(
     url: str,
     store: LocalStore,
     *,
     max_bytes: int,
     timeout_s: float,
-    allow_private: bool,
+    policy: outbound.Policy,
     field: str = "url",
 ) -> FileWriter:
     """Stream `url` into a hashing temp file. The caller commits or discards the writer."""
@@ -71,7 +51,9 @@ async def download(
     for attempt in range(RETRIES + 1):
         try:
             async with asyncio.timeout(ATTEMPT_TIMEOUT_S):
-                return await _download_once(url, store, max_bytes, timeout_s, allow_private, field)
+                return await _download_once(url, store, max_bytes, timeout_s, policy, field)
+        except outbound.Refused as exc:
+            raise _field_error(exc.message, field) from exc
         except (httpx.TimeoutException, httpx.TransportError, _Retry, TimeoutError) as exc:
             if attempt == RETRIES:
                 raise FetchFailed(
@@ -96,14 +78,13 @@ async def _download_once(
     store: LocalStore,
     max_bytes: int,
     timeout_s: float,
-    allow_private: bool,
+    policy: outbound.Policy,
     field: str,
 ) -> FileWriter:
-    async with httpx.AsyncClient(timeout=httpx.Timeout(timeout_s)) as client:
+    transport = outbound.transport(policy)
+    async with httpx.AsyncClient(timeout=httpx.Timeout(timeout_s), transport=transport) as client:
         for _ in range(MAX_REDIRECTS + 1):
             check_scheme(url, field=field)
-            if not allow_private:
-                await check_host(url, field=field)
             async with client.stream("GET", url) as response:
                 if response.is_redirect:
                     url = urljoin(url, response.headers.get("location", ""))

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pixsim7.assets.schemas import AssetRead
+from pixsim7.fields import INT32_MAX, Id, Int, JsonObject, Number, Text
 
 Name = Field(min_length=1, max_length=128)
+Seconds = Annotated[Number, Field(ge=0, le=1e9)]
 
 
 class LineageEdgeCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    parent_asset_id: int
-    relation: str = Field(default="derived_from", min_length=1, max_length=32)
-    operation: str | None = Field(default=None, max_length=32)
-    sequence_order: int = Field(default=0, ge=0)
+    parent_asset_id: Id
+    relation: Text = Field(default="derived_from", min_length=1, max_length=32)
+    operation: Text | None = Field(default=None, max_length=32)
+    sequence_order: int = Field(default=0, ge=0, le=INT32_MAX)
 
 
 class LineageEdgeRead(BaseModel):
@@ -49,25 +51,25 @@ class LineageGraph(BaseModel):
 class BranchCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    branch_time: float = Field(ge=0)
-    branch_frame: int | None = Field(default=None, ge=0)
-    branch_name: str = Name
-    branch_description: str | None = Field(default=None, max_length=10_000)
-    branch_tag: str | None = Field(default=None, max_length=64)
-    branch_type: str = Field(default="choice", max_length=32)
-    game_metadata: dict[str, Any] = Field(default_factory=dict)
+    branch_time: Seconds
+    branch_frame: Int | None = Field(default=None, ge=0)
+    branch_name: Text = Name
+    branch_description: Text | None = Field(default=None, max_length=10_000)
+    branch_tag: Text | None = Field(default=None, max_length=64)
+    branch_type: Text = Field(default="choice", max_length=32)
+    game_metadata: JsonObject = Field(default_factory=dict)
 
 
 class BranchVariantCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    variant_asset_id: int
-    variant_name: str = Name
-    variant_tag: str | None = Field(default=None, max_length=64)
-    display_order: int = 0
-    weight: float = Field(default=1.0, ge=0)
-    conditions: dict[str, Any] = Field(default_factory=dict)
-    effects: dict[str, Any] = Field(default_factory=dict)
+    variant_asset_id: Id
+    variant_name: Text = Name
+    variant_tag: Text | None = Field(default=None, max_length=64)
+    display_order: Int = 0
+    weight: Number = Field(default=1.0, ge=0, le=1e9)
+    conditions: JsonObject = Field(default_factory=dict)
+    effects: JsonObject = Field(default_factory=dict)
 
 
 class BranchVariantRead(BranchVariantCreate):
@@ -88,14 +90,14 @@ class BranchRead(BranchCreate):
 class ClipCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    start_time: float = Field(ge=0)
-    end_time: float = Field(gt=0)
-    start_frame: int | None = Field(default=None, ge=0)
-    end_frame: int | None = Field(default=None, ge=0)
-    clip_name: str = Name
-    clip_tag: str | None = Field(default=None, max_length=64)
-    clip_asset_id: int | None = None
-    playback_metadata: dict[str, Any] = Field(default_factory=dict)
+    start_time: Seconds
+    end_time: Seconds = Field(gt=0)
+    start_frame: Int | None = Field(default=None, ge=0)
+    end_frame: Int | None = Field(default=None, ge=0)
+    clip_name: Text = Name
+    clip_tag: Text | None = Field(default=None, max_length=64)
+    clip_asset_id: Id | None = None
+    playback_metadata: JsonObject = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _ordered(self) -> ClipCreate:
@@ -114,12 +116,12 @@ class ClipRead(ClipCreate):
 class VariantCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    variant_type: str = Field(min_length=1, max_length=32)
-    variant_asset_id: int | None = None
-    label: str | None = Field(default=None, max_length=128)
-    width: int | None = Field(default=None, ge=1)
-    height: int | None = Field(default=None, ge=1)
-    extra: dict[str, Any] = Field(default_factory=dict)
+    variant_type: Text = Field(min_length=1, max_length=32)
+    variant_asset_id: Id | None = None
+    label: Text | None = Field(default=None, max_length=128)
+    width: Int | None = Field(default=None, ge=1)
+    height: Int | None = Field(default=None, ge=1)
+    extra: JsonObject = Field(default_factory=dict)
 
 
 class VariantRead(VariantCreate):
@@ -132,43 +134,43 @@ class VariantRead(VariantCreate):
 class AudioMetadata(BaseModel):
     model_config = ConfigDict(extra="forbid", from_attributes=True)
 
-    sample_rate: int | None = None
-    channels: int | None = None
-    bitrate: int | None = None
-    bpm: float | None = None
-    key: str | None = Field(default=None, max_length=16)
+    sample_rate: Int | None = None
+    channels: Int | None = None
+    bitrate: Int | None = None
+    bpm: Number | None = None
+    key: Text | None = Field(default=None, max_length=16)
     has_vocals: bool | None = None
-    extra: dict[str, Any] = Field(default_factory=dict)
+    extra: JsonObject = Field(default_factory=dict)
 
 
 class Model3DMetadata(BaseModel):
     model_config = ConfigDict(extra="forbid", from_attributes=True)
 
-    polygon_count: int | None = None
-    vertex_count: int | None = None
-    file_format: str | None = Field(default=None, max_length=16)
+    polygon_count: Int | None = None
+    vertex_count: Int | None = None
+    file_format: Text | None = Field(default=None, max_length=16)
     has_textures: bool | None = None
     has_animations: bool | None = None
-    extra: dict[str, Any] = Field(default_factory=dict)
+    extra: JsonObject = Field(default_factory=dict)
 
 
 class AdultMetadata(BaseModel):
     model_config = ConfigDict(extra="forbid", from_attributes=True)
 
-    intensity: int | None = Field(default=None, ge=0, le=10)
-    tempo: str | None = Field(default=None, max_length=16)
-    scene_type: str | None = Field(default=None, max_length=64)
-    extra: dict[str, Any] = Field(default_factory=dict)
+    intensity: Int | None = Field(default=None, ge=0, le=10)
+    tempo: Text | None = Field(default=None, max_length=16)
+    scene_type: Text | None = Field(default=None, max_length=64)
+    extra: JsonObject = Field(default_factory=dict)
 
 
 class SegmentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    start_time: float = Field(ge=0)
-    end_time: float = Field(gt=0)
-    segment_type: str = Field(min_length=1, max_length=32)
-    description: str | None = Field(default=None, max_length=10_000)
-    extra: dict[str, Any] = Field(default_factory=dict)
+    start_time: Seconds
+    end_time: Seconds = Field(gt=0)
+    segment_type: Text = Field(min_length=1, max_length=32)
+    description: Text | None = Field(default=None, max_length=10_000)
+    extra: JsonObject = Field(default_factory=dict)
 
 
 class SegmentRead(SegmentCreate):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pixsim7 import clock, errors
+from pixsim7 import clock, outbound
 from pixsim7.assets import fetch, processing
 from pixsim7.assets import service as asset_service
 from pixsim7.assets.models import Asset, UploadMethod
@@ -38,6 +38,9 @@ class Origin:
     tags: list[str] = field(default_factory=list)
     provider_id: str | None = None
     provider_asset_id: str | None = None
+    # original_source_url is the page the file was found on (the extension's capture), not
+    # a link that fetches the file again: such an asset is never evicted to be re-fetched.
+    source_is_page: bool = False
 
 
 def safe_filename(name: str | None) -> str | None:
@@ -98,12 +101,14 @@ async def create_row(
     origin: Origin,
     source_job_id: int | None = None,
     prompt: str | None = None,
+    derived: tuple[bool, bool] | None = None,
 ) -> Asset:
-    """Make the derived files (thumbnail, preview) and add the asset row (not committed)."""
-    store = asset_service.store_for(settings)
-    has_thumb, has_preview = await asyncio.to_thread(
-        processing.make_derived, store, sha256, info.media_type
-    )
+    """Make the derived files (thumbnail, preview) unless `derived` says whether they were
+    made already, and add the asset row (not committed)."""
+    if derived is None:
+        store = asset_service.store_for(settings)
+        derived = await asyncio.to_thread(processing.make_derived, store, sha256, info.media_type)
+    has_thumb, has_preview = derived
     now = clock.now()
     asset = Asset(
         owner_id=owner_id,
@@ -122,7 +127,7 @@ async def create_row(
         provider_asset_id=origin.provider_asset_id,
         source_job_id=source_job_id,
         original_source_url=origin.original_source_url,
-        remote_url_valid=origin.original_source_url is not None,
+        remote_url_valid=origin.original_source_url is not None and not origin.source_is_page,
         upload_method=origin.upload_method.value,
         original_filename=origin.original_filename,
         prompt=prompt,
@@ -160,7 +165,7 @@ async def from_url(
         asset_service.store_for(settings),
         max_bytes=settings.max_upload_bytes,
         timeout_s=settings.provider_timeout_s,
-        allow_private=settings.allow_private_urls,
+        policy=outbound.policy(settings),
         field=field,
     )
     origin.original_source_url = url
@@ -172,9 +177,4 @@ async def from_url(
 async def _check_workspace(session: AsyncSession, user: User, workspace_id: int) -> None:
     from pixsim7.workspaces import service as workspace_service
 
-    try:
-        await workspace_service.get_owned(session, user, workspace_id)
-    except errors.NotFound as exc:
-        raise errors.ValidationFailed(
-            "workspace not found", fields={"workspace_id": "not found"}
-        ) from exc
+    await workspace_service.check_target(session, user, workspace_id)

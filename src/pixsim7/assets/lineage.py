@@ -87,7 +87,7 @@ async def add_manual(
         raise errors.ValidationFailed(
             "parent asset not found", fields={"parent_asset_id": "not found"}
         )
-    if child_id in await _ancestors_or_self(session, parent_id):
+    if child_id in await ancestors_or_self(session, parent_id):
         raise errors.ValidationFailed(
             "that edge would make a cycle", fields={"parent_asset_id": "would make a cycle"}
         )
@@ -117,7 +117,7 @@ async def delete_edge(session: AsyncSession, user: User, asset_id: int, edge_id:
     await session.commit()
 
 
-async def _ancestors_or_self(session: AsyncSession, asset_id: int) -> set[int]:
+async def ancestors_or_self(session: AsyncSession, asset_id: int) -> set[int]:
     seen, frontier = {asset_id}, {asset_id}
     while frontier and len(seen) < MAX_NODES * 4:
         parents = set(

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -37,6 +38,7 @@ class UploadMethod(StrEnum):
     GENERATED = "generated"
     UPLOAD = "upload"
     URL = "url"  # upload-from-url (the extension) and URL job inputs
+    FRAME = "frame"  # a still taken from one of the user's videos (frames.py)
 
 
 class ContentDomain(StrEnum):
@@ -58,15 +60,20 @@ class Asset(IdMixin, TimestampMixin, Base):
     __tablename__ = "assets"
     __table_args__ = (
         # The gallery's first page: newest of one owner, optionally narrowed by one of these.
-        # Each index ends in id so "ORDER BY id DESC LIMIT n" reads the index in order.
-        Index("ix_assets_owner_id", "owner_id", "id"),
-        Index("ix_assets_owner_type", "owner_id", "media_type", "id"),
-        Index("ix_assets_owner_provider", "owner_id", "provider_id", "media_type", "id"),
-        Index("ix_assets_owner_workspace", "owner_id", "workspace_id", "id"),
+        # Each index has id after the filters so "ORDER BY id DESC LIMIT n" reads the index
+        # in order, then trashed_at, so "not in the trash" and the capped count of the
+        # matches are answered from the index alone (0023_trash_in_owner_indexes).
+        Index("ix_assets_owner_id", "owner_id", "id", "trashed_at"),
+        Index("ix_assets_owner_type", "owner_id", "media_type", "id", "trashed_at"),
+        Index(
+            "ix_assets_owner_provider", "owner_id", "provider_id", "media_type", "id", "trashed_at"
+        ),
+        Index("ix_assets_owner_workspace", "owner_id", "workspace_id", "id", "trashed_at"),
         Index("ix_assets_owner_sha", "owner_id", "sha256"),
         # Storage in use (quota check on every upload, /users/me): summed from the index alone.
         Index("ix_assets_owner_size", "owner_id", "file_size_bytes"),
         Index("ix_assets_sha_access", "sha256", "last_accessed_at"),
+        Index("ix_assets_owner_favorite", "owner_id", "favorite", "id", "trashed_at"),
     )
 
     owner_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id", ondelete="CASCADE"))
@@ -117,9 +124,16 @@ class Asset(IdMixin, TimestampMixin, Base):
     last_accessed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     evicted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
+    # Daily use: in the trash since (None: not trashed; emptied after PIXSIM7_TRASH_DAYS),
+    # and marked as a favourite.
+    trashed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    favorite: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
 
 class AssetTag(Base):
-    """One row per (asset, tag): the tag filter is an indexed lookup, not a JSON scan."""
+    """One row per (asset, tag): the tag filter is an indexed lookup, not a JSON scan. The
+    asset's owner is repeated here so that a user's page of a tag, and its count, read
+    this one index, newest first, without a look at each asset."""
 
     __tablename__ = "asset_tags"
 
@@ -127,8 +141,9 @@ class AssetTag(Base):
         BigId, ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
     )
     tag: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner_id: Mapped[int] = mapped_column(BigId)
 
-    __table_args__ = (Index("ix_asset_tags_tag", "tag", "asset_id"),)
+    __table_args__ = (Index("ix_asset_tags_owner_tag", "owner_id", "tag", "asset_id"),)
 
 
 class AssetProviderUpload(IdMixin, Base):

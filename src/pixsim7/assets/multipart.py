@@ -41,7 +41,7 @@ def check_declared(content_type: str, content_length: str | None, max_bytes: int
     kind, params = parse_options_header(content_type)
     boundary = params.get(b"boundary")
     if kind != b"multipart/form-data" or not boundary:
-        raise errors.ValidationFailed(
+        raise errors.UnsupportedMediaType(
             "send the file as multipart/form-data", fields={"file": "multipart/form-data needed"}
         )
     if content_length and content_length.isdigit() and int(content_length) > max_bytes + OVERHEAD:

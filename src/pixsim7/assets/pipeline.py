@@ -22,14 +22,17 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pixsim7 import clock, errors
+from pixsim7 import clock, errors, outbound
 from pixsim7.assets import cache, fetch, intake, lineage, processing
 from pixsim7.assets import service as asset_service
 from pixsim7.assets.models import Asset, AssetProviderUpload, UploadMethod
 from pixsim7.config import Settings
 from pixsim7.db import Database, insert_ignore
 from pixsim7.events import EventBus
+from pixsim7.jobs import stages
 from pixsim7.jobs.models import Job
+from pixsim7.logs import metrics
+from pixsim7.media import MediaInfo
 from pixsim7.providers.base import (
     AccountContext,
     ErrorClass,
@@ -38,6 +41,7 @@ from pixsim7.providers.base import (
     Provider,
     ProviderError,
 )
+from pixsim7.storage import LocalStore, hash_file
 from pixsim7.users.models import User
 
 DOWNLOAD_TIMEOUT_S = 600.0
@@ -48,7 +52,8 @@ async def validate_inputs(
     session: AsyncSession, user: User, inputs: list[dict[str, Any]]
 ) -> list[str | None]:
     """Check job inputs; 422 naming `inputs.<i>` for each bad one. Another user's asset reads
-    as not found. Returns each input's media type (None for URLs: known only once fetched)."""
+    as not found. Returns each input's media type (None for URLs, known only once fetched,
+    and for the outputs of other jobs, which are not assets yet)."""
     fields: dict[str, str] = {}
     ids = [i.get("asset_id") for i in inputs if isinstance(i, dict)]
     owned = await asset_service.get_owned_many(
@@ -62,6 +67,8 @@ async def validate_inputs(
             fields[key] = "each input needs a role"
             continue
         asset_id, url = item.get("asset_id"), item.get("url")
+        if item.get("job_id") is not None:
+            continue
         if (asset_id is None) == (url is None):
             fields[key] = "give either asset_id or url"
         elif url is not None:
@@ -71,6 +78,8 @@ async def validate_inputs(
                 fields[key] = "only http and https URLs are accepted"
         elif not isinstance(asset_id, int) or isinstance(asset_id, bool) or asset_id not in owned:
             fields[key] = "asset not found"
+        elif owned[asset_id].trashed_at is not None:
+            fields[key] = "the asset is in the trash: restore it first"
         else:
             types[n] = owned[asset_id].media_type
     if fields:
@@ -237,12 +246,15 @@ async def ingest_output(
             return existing.id
     store = asset_service.store_for(settings)
     dest = store.temp_path(".download")
+    began = clock.now()
     try:
         await _download(provider, account, result, dest, settings)
-        info = await asyncio.to_thread(
-            processing.inspect, dest, max_pixels=settings.max_image_pixels
+        stages.stage("downloaded", job, seconds=stages.since(began), bytes=dest.stat().st_size)
+        # Hash, probe, poster, preview and store: one trip off the event loop, one
+        # decoding pass for a video.
+        sha, size, info, derived = await asyncio.to_thread(
+            _take_in, store, dest, settings.max_image_pixels
         )
-        sha, size = await asyncio.to_thread(store.put, dest)
     except errors.AppError as exc:
         raise ProviderError(
             f"output is not usable media: {exc.message}", error_class=ErrorClass.TRANSIENT
@@ -269,6 +281,7 @@ async def ingest_output(
                 origin=origin,
                 source_job_id=job.id,
                 prompt=_prompt(job),
+                derived=derived,
             )
             asset.remote_url_valid = bool(url and url.startswith(("http://", "https://")))
             await _write_lineage(session, asset, job)
@@ -278,8 +291,21 @@ async def ingest_output(
             found = await _asset_of_job(session, job.id)
             assert found is not None
             return found.id
+        seconds = stages.since(began)
+        assert seconds is not None
+        metrics.INGEST_SECONDS.labels(job.provider_id).observe(seconds)
+        stages.stage("ingested", job, seconds=seconds, asset_id=asset.id)
         await asset_service.emit(bus, "asset.created", asset)
         return asset.id
+
+
+def _take_in(
+    store: LocalStore, path: Path, max_pixels: int
+) -> tuple[str, int, MediaInfo, tuple[bool, bool]]:
+    sha, size = hash_file(path)
+    info, thumb, preview = processing.take_in(store, path, sha, max_pixels=max_pixels)
+    store.install(path, sha)
+    return sha, size, info, (thumb, preview)
 
 
 async def _asset_of_job(session: AsyncSession, job_id: int) -> Asset | None:
@@ -310,7 +336,7 @@ async def _download(
                 try:
                     await provider.download(account, result, dest, max_bytes=s.max_download_bytes)
                 except NotImplementedError:
-                    await _plain_download(result, dest, s)
+                    await _plain_download(account, result, dest, s)
             return
         except (ProviderError, TimeoutError) as exc:
             transient = isinstance(exc, TimeoutError) or exc.error_class == ErrorClass.TRANSIENT
@@ -323,11 +349,20 @@ async def _download(
             await asyncio.sleep(0.5 * (attempt + 1))
 
 
-async def _plain_download(result: PollResult, dest: Path, s: Settings) -> None:
-    """Adapters without their own `download`: a GET of the output URL (the provider's own
-    URL is trusted, so private addresses such as a local ComfyUI are allowed)."""
+async def _plain_download(
+    account: AccountContext, result: PollResult, dest: Path, s: Settings
+) -> None:
+    """Adapters without their own `download`: a GET of the output URL, under the policy of
+    calls to the account's base URL (its host may be private when it is the provider's
+    configured one, or an admin vouched for it: a local ComfyUI)."""
     if not result.output_url:
         raise ProviderError("the provider gave no output URL", error_class=ErrorClass.INVALID)
+    rules = outbound.for_base(
+        outbound.policy(s),
+        account.base_url,
+        configured=outbound.configured_base(s, account.provider_id),
+        trusted=account.base_url_trusted,
+    )
     store = asset_service.store_for(s)
     try:
         writer = await fetch.download(
@@ -335,7 +370,7 @@ async def _plain_download(result: PollResult, dest: Path, s: Settings) -> None:
             store,
             max_bytes=s.max_download_bytes,
             timeout_s=s.provider_timeout_s,
-            allow_private=True,
+            policy=rules,
         )
     except fetch.FetchFailed as exc:
         raise ProviderError(exc.message, error_class=ErrorClass.TRANSIENT) from exc
@@ -356,7 +391,9 @@ async def _write_lineage(session: AsyncSession, asset: Asset, job: Job) -> None:
         role = item.get("role")
         if not isinstance(role, str):
             continue
-        parent_id = item.get("asset_id")
+        # What a URL or another job's output became, written when the job was submitted
+        # (`resolved_asset_id`); jobs submitted before that was written are looked up.
+        parent_id = item.get("asset_id") or item.get("resolved_asset_id")
         if parent_id is None and item.get("job_id") is not None:
             # The output of a job this one depended on (made before this job was submitted).
             parent_id = await session.scalar(

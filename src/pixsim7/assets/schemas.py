@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 from pixsim7.assets.models import ContentDomain, ContentRating, MediaType
+from pixsim7.fields import NO_NUL_PATTERN, Id, Number, Omittable, Text, Timestamp
 from pixsim7.pagination import Page
 
 MAX_TAGS = 50
@@ -34,35 +36,85 @@ class Sort(StrEnum):
 
 
 class AssetFilters(BaseModel):
+    """What the gallery is narrowed to: the list's query, and a batch action's selection."""
+
+    model_config = ConfigDict(extra="forbid")
+
     media_type: MediaType | None = None
-    provider_id: str | None = None
-    workspace_id: int | None = None
-    tag: str | None = None
-    q: str | None = Field(default=None, max_length=200)  # text in prompt or description
-    created_after: dt.datetime | None = None
-    created_before: dt.datetime | None = None
-    source_job_id: int | None = None
+    provider_id: Text | None = None
+    workspace_id: Id | None = None
+    tag: Text | None = None
+    q: Text | None = Field(default=None, max_length=200)  # in prompt, description or tags
+    created_after: Timestamp | None = None
+    created_before: Timestamp | None = None
+    source_job_id: Id | None = None
+    favorite: bool | None = None
+    trashed: bool = False  # the trash instead of the gallery
     sort: Sort = Sort.NEWEST
 
-    @field_validator("created_after", "created_before")
+
+MAX_SELECTION = 10_000
+
+
+class AssetSelection(BaseModel):
+    """The assets a batch action is about: these ids, or every asset matching a filter.
+    All or none: one id the user does not own makes it a 404 and nothing changes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[Id] | None = Field(default=None, min_length=1, max_length=MAX_SELECTION)
+    filter: AssetFilters | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> AssetSelection:
+        if (self.ids is None) == (self.filter is None):
+            raise ValueError("give either ids or filter")
+        return self
+
+
+class AssetBatchTrash(AssetSelection):
+    force: bool = Field(
+        default=False, description="let go of the assets in scenes that play them (else 409)"
+    )
+
+
+class AssetBatchTags(AssetSelection):
+    add: list[Text] = Field(default_factory=list, max_length=MAX_TAGS)
+    remove: list[Text] = Field(default_factory=list, max_length=MAX_TAGS)
+
+    @field_validator("add", "remove")
     @classmethod
-    def _utc(cls, value: dt.datetime | None) -> dt.datetime | None:
-        # A time without an offset (``?created_after=2026-01-01T00:00``) is read as UTC.
-        return value.replace(tzinfo=dt.UTC) if value and value.tzinfo is None else value
+    def _clean(cls, value: list[str]) -> list[str]:
+        return clean_tags(value) or []
+
+
+class AssetBatchMove(AssetSelection):
+    workspace_id: Id | None = Field(description="the workspace to move them to; null: none")
+
+
+class AssetBatchFavorite(AssetSelection):
+    favorite: bool
+
+
+class AssetBatchResult(BaseModel):
+    """The assets the action changed."""
+
+    ids: list[int]
 
 
 class AssetUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    description: str | None = Field(default=None, max_length=10_000)
-    tags: list[str] | None = None
-    style_tags: list[str] | None = None
-    content_domain: ContentDomain | None = None
-    content_category: str | None = Field(default=None, max_length=64)
-    content_rating: ContentRating | None = None
-    age_restricted: bool | None = None
-    searchable: bool | None = None
-    workspace_id: int | None = None
+    description: Text | None = Field(default=None, max_length=10_000)
+    tags: Omittable[list[Text]] = None
+    style_tags: Omittable[list[Text]] = None
+    content_domain: Omittable[ContentDomain] = None
+    content_category: Text | None = Field(default=None, max_length=64)
+    content_rating: Omittable[ContentRating] = None
+    age_restricted: Omittable[bool] = None
+    searchable: Omittable[bool] = None
+    favorite: Omittable[bool] = None
+    workspace_id: Id | None = None
 
     @field_validator("tags", "style_tags")
     @classmethod
@@ -70,19 +122,67 @@ class AssetUpdate(BaseModel):
         return clean_tags(value)
 
 
+class FrameRequest(BaseModel):
+    """Which frame of a video to keep as a picture: `at_sec` into it, or its last."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    at_sec: Number | None = Field(default=None, ge=0, le=86_400)
+
+
 class UploadFromUrl(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     url: HttpUrl
-    workspace_id: int | None = None
-    description: str | None = Field(default=None, max_length=10_000)
-    tags: list[str] | None = None
-    source_page_url: str | None = Field(default=None, max_length=2048)  # where it was captured
+    workspace_id: Id | None = None
+    description: Text | None = Field(default=None, max_length=10_000)
+    tags: list[Text] | None = None
+    source_page_url: Text | None = Field(default=None, max_length=2048)  # where it was captured
 
     @field_validator("tags")
     @classmethod
     def _clean(cls, value: list[str] | None) -> list[str] | None:
         return clean_tags(value)
+
+
+class UploadFields(BaseModel):
+    """The text fields of a multipart upload, beside its `file` part (streamed apart)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    workspace_id: Id | None = None
+    description: Text | None = Field(default=None, max_length=10_000)
+    tags: list[Text] = Field(default_factory=list, description="comma-separated in the form")
+    # The page the file was found on and its title (the browser extension sends them).
+    source_url: str | None = Field(default=None, max_length=4000, pattern=r"^https?://[^\u0000]+$")
+    source_title: Text | None = Field(default=None, max_length=10_000)
+
+    @field_validator("workspace_id", "description", "source_url", "source_title", mode="before")
+    @classmethod
+    def _blank(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        return [t for t in value.split(",") if t.strip()] if isinstance(value, str) else value
+
+    @field_validator("tags")
+    @classmethod
+    def _clean(cls, value: list[str]) -> list[str]:
+        return clean_tags(value) or []
+
+
+def upload_body() -> dict[str, Any]:
+    """The upload route's request body for the OpenAPI document (the route reads it itself)."""
+    fields = UploadFields.model_json_schema()["properties"]
+    fields["tags"] = {"type": "string", "pattern": NO_NUL_PATTERN, "maxLength": 4000}
+    schema = {
+        "type": "object",
+        "required": ["file"],
+        "properties": {"file": {"type": "string", "format": "binary"}, **fields},
+    }
+    return {"required": True, "content": {"multipart/form-data": {"schema": schema}}}
 
 
 class AssetRead(BaseModel):
@@ -115,6 +215,8 @@ class AssetRead(BaseModel):
     age_restricted: bool
     searchable: bool
     workspace_id: int | None
+    favorite: bool
+    trashed_at: dt.datetime | None
     is_local: bool
     file_url: str
     thumbnail_url: str | None
@@ -125,14 +227,29 @@ class AssetRead(BaseModel):
 
 
 class AssetPage(Page[AssetRead]):
+    # Matches in all, counted up to 10,000: past that, `total` is 10,000 and `total_exact`
+    # false ("10,000+").
     total: int
+    total_exact: bool = True
+    # The trash's listing says when it empties itself: this many days after a deletion.
+    trash_days: int | None = None
 
 
 class JobSummary(BaseModel):
+    """The job that made the asset: what it was asked, where it ran, what it cost."""
+
     id: int
     status: str
     provider_id: str
     operation_type: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    account_id: int | None = None
+    account_nickname: str | None = None
+    credit_type: str | None = None
+    estimated_credits: float = 0.0
+    actual_credits: float | None = None
+    created_at: dt.datetime | None = None
+    completed_at: dt.datetime | None = None
 
 
 class LineageLink(BaseModel):

@@ -10,18 +10,18 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pixsim7 import clock, errors
+from pixsim7.assets import search
 from pixsim7.assets.graph_models import AssetLineage
 from pixsim7.assets.models import Asset, AssetTag
-from pixsim7.assets.schemas import AssetFilters, AssetRead, AssetUpdate, Sort
+from pixsim7.assets.schemas import AssetFilters, AssetRead, AssetUpdate
 from pixsim7.config import Settings
-from pixsim7.events import EventBus
+from pixsim7.events import EventBus, emit_each
 from pixsim7.jobs.models import Job
-from pixsim7.pagination import paginate
 from pixsim7.storage import LocalStore
 from pixsim7.users.models import User
 
@@ -37,8 +37,11 @@ def store_for(settings: Settings) -> LocalStore:
     return LocalStore(settings.media_dir)
 
 
-async def get_owned(session: AsyncSession, user: User, asset_id: int) -> Asset:
-    asset = await session.get(Asset, asset_id)
+async def get_owned(
+    session: AsyncSession, user: User, asset_id: int, *, lock: bool = False
+) -> Asset:
+    """The asset if `user` owns it, else AssetNotFound. `lock` holds its row until commit."""
+    asset = await session.get(Asset, asset_id, with_for_update=lock)
     if asset is None or asset.owner_id != user.id:
         raise AssetNotFound("asset not found")
     return asset
@@ -77,57 +80,26 @@ _READ_FIELDS = set(AssetRead.model_fields) - {
 }
 
 
-def _filtered(user: User, f: AssetFilters) -> Select[Any]:
-    stmt = select(Asset).where(Asset.owner_id == user.id)
-    if f.media_type is not None:
-        stmt = stmt.where(Asset.media_type == f.media_type.value)
-    if f.provider_id is not None:
-        stmt = stmt.where(Asset.provider_id == f.provider_id)
-    if f.workspace_id is not None:
-        stmt = stmt.where(Asset.workspace_id == f.workspace_id)
-    if f.source_job_id is not None:
-        stmt = stmt.where(Asset.source_job_id == f.source_job_id)
-    if f.tag is not None:
-        stmt = stmt.where(Asset.id.in_(select(AssetTag.asset_id).where(AssetTag.tag == f.tag)))
-    if f.created_after is not None:
-        stmt = stmt.where(Asset.created_at >= f.created_after)
-    if f.created_before is not None:
-        stmt = stmt.where(Asset.created_at < f.created_before)
-    if f.q:
-        pattern = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(
-            or_(
-                Asset.prompt.ilike(pattern, escape="\\"),
-                Asset.description.ilike(pattern, escape="\\"),
-            )
-        )
-    return stmt
+def filtered(session: AsyncSession, user: User, f: AssetFilters) -> Select[Any]:
+    """The user's assets matching the filters (the gallery's, the trash's, a selection's):
+    the query the gallery's pages are read with, so a selection of "all matching" is what
+    the gallery shows."""
+    return search.matching(session, user.id, f)
 
 
 async def list(
     session: AsyncSession, user: User, filters: AssetFilters, *, cursor: str | None, limit: int
-) -> tuple[Sequence[Asset], str | None, int]:
-    """One page of the user's assets, the cursor of the next, and how many match in all."""
-    stmt = _filtered(user, filters)
-    total = await session.scalar(
-        select(func.count()).select_from(stmt.with_only_columns(Asset.id).subquery())
-    )
-    rows, next_cursor = await paginate(
-        session,
-        stmt,
-        id_column=Asset.id,
-        cursor=cursor,
-        limit=limit,
-        descending=filters.sort == Sort.NEWEST,
-    )
-    return rows, next_cursor, int(total or 0)
+) -> tuple[Sequence[Asset], str | None, int, bool]:
+    """One page of the user's assets, the cursor of the next, how many match in all (up to
+    `search.TOTAL_CAP`), and whether that total is exact."""
+    return await search.find(session, user.id, filters, cursor=cursor, limit=limit)
 
 
 async def set_tags(session: AsyncSession, asset: Asset, tags: Sequence[str]) -> None:
     """Write the tag list and its index rows. The asset must have an id (flushed)."""
     asset.tags = [*tags]
     await session.execute(sql_delete(AssetTag).where(AssetTag.asset_id == asset.id))
-    session.add_all(AssetTag(asset_id=asset.id, tag=t) for t in tags)
+    session.add_all(AssetTag(asset_id=asset.id, tag=t, owner_id=asset.owner_id) for t in tags)
 
 
 async def update(
@@ -137,16 +109,7 @@ async def update(
 
     asset = await get_owned(session, user, asset_id)
     changes = data.model_dump(exclude_unset=True)
-    if changes.get("workspace_id") is not None:
-        try:
-            await workspace_service.get_owned(session, user, changes["workspace_id"])
-        except errors.NotFound as exc:
-            raise errors.ValidationFailed(
-                "workspace not found", fields={"workspace_id": "not found"}
-            ) from exc
-    for name in ("tags", "style_tags", "content_domain", "content_rating", "searchable"):
-        if name in changes and changes[name] is None:
-            raise errors.ValidationFailed(f"{name} cannot be null", fields={name: "required"})
+    await workspace_service.check_target(session, user, changes.get("workspace_id"))
     if "tags" in changes:
         await set_tags(session, asset, changes.pop("tags"))
     for name, value in changes.items():
@@ -155,23 +118,6 @@ async def update(
     await session.commit()
     await emit(bus, "asset.updated", asset)
     return asset
-
-
-async def delete(
-    session: AsyncSession, user: User, asset_id: int, *, settings: Settings, bus: EventBus
-) -> None:
-    """Delete the asset; its file goes only when no other asset (of anyone) still uses it."""
-    asset = await get_owned(session, user, asset_id)
-    sha, owner_id = asset.sha256, asset.owner_id
-    await session.delete(asset)
-    await session.flush()
-    still_used = await session.scalar(select(Asset.id).where(Asset.sha256 == sha).limit(1))
-    await session.commit()
-    if still_used is None:
-        store = store_for(settings)
-        store.delete(sha)
-        store.delete_derived(sha)
-    await bus.emit("asset.deleted", {"id": asset_id}, user_id=owner_id)
 
 
 async def storage_used(session: AsyncSession, owner_id: int) -> int:
@@ -212,14 +158,51 @@ async def source_job(session: AsyncSession, asset: Asset) -> Job | None:
     return await session.get(Job, asset.source_job_id)
 
 
-async def emit(bus: EventBus | None, kind: str, asset: Asset) -> None:
-    if bus is None:
-        return
-    data = {
+async def account_nickname(session: AsyncSession, job: Job) -> str | None:
+    """The nickname of the account the job ran on (none for a job not run yet)."""
+    if job.account_id is None:
+        return None
+    from pixsim7.accounts.models import ProviderAccount
+
+    return await session.scalar(
+        select(ProviderAccount.nickname).where(ProviderAccount.id == job.account_id)
+    )
+
+
+# What an asset's event tells (`event_data`): these columns suffice, no need for the row.
+EVENT_COLUMNS = (
+    Asset.id,
+    Asset.owner_id,
+    Asset.media_type,
+    Asset.provider_id,
+    Asset.source_job_id,
+    Asset.workspace_id,
+)
+
+
+def event_data(asset: Any) -> dict[str, Any]:
+    """An asset's event data, from an Asset or a row of EVENT_COLUMNS."""
+    return {
         "id": asset.id,
         "media_type": asset.media_type,
         "provider_id": asset.provider_id,
         "source_job_id": asset.source_job_id,
         "workspace_id": asset.workspace_id,
     }
-    await bus.emit(kind, data, user_id=asset.owner_id)
+
+
+async def emit(bus: EventBus | None, kind: str, asset: Asset) -> None:
+    if bus is None:
+        return
+    await bus.emit(kind, event_data(asset), user_id=asset.owner_id)
+
+
+async def emit_many(bus: EventBus | None, kind: str, assets: Sequence[Any], **changed: Any) -> None:
+    """`kind` for each of these assets (Assets or rows of EVENT_COLUMNS), with the values
+    `changed` says they now have; past events.BATCH_THRESHOLD, one "asset.batch" instead."""
+    items = []
+    for asset in assets:
+        data = event_data(asset)
+        data.update((k, v) for k, v in changed.items() if k in data)
+        items.append((data, asset.owner_id))
+    await emit_each(bus, kind, items)

@@ -1,4 +1,6 @@
-"""Who is calling: `CurrentUser` for any signed-in user, `AdminUser` for admins."""
+"""Who is calling: `CurrentUser` for any signed-in user, `AdminUser` for admins (with
+their session: `PrincipalDep`, `AdminPrincipal`), `ExtensionPrincipal` for the browser
+extension's own sessions."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from fastapi import Depends, Request
 
 from pixsim7 import errors
 from pixsim7.auth import service as auth_service
-from pixsim7.auth.models import UserSession
+from pixsim7.auth.models import SessionKind, UserSession
 from pixsim7.deps import SessionDep, SettingsDep
 from pixsim7.users.models import User
 
@@ -53,11 +55,25 @@ async def current_user(principal: PrincipalDep) -> User:
     return principal.user
 
 
-async def admin_user(principal: PrincipalDep) -> User:
+async def admin_principal(principal: PrincipalDep) -> Principal:
     if not principal.user.is_admin:
         raise errors.Forbidden("admin only")
+    return principal
+
+
+async def admin_user(principal: Annotated[Principal, Depends(admin_principal)]) -> User:
     return principal.user
 
 
+async def extension_principal(principal: PrincipalDep) -> Principal:
+    """Only a token issued to the browser extension: a web session (or a token copied out
+    of a script) cannot reach what only the extension needs."""
+    if principal.session.kind != SessionKind.EXTENSION:
+        raise errors.Forbidden("only the browser extension may do this", code="extension_only")
+    return principal
+
+
 CurrentUser = Annotated[User, Depends(current_user)]
+ExtensionPrincipal = Annotated[Principal, Depends(extension_principal)]
+AdminPrincipal = Annotated[Principal, Depends(admin_principal)]
 AdminUser = Annotated[User, Depends(admin_user)]

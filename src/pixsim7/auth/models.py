@@ -1,8 +1,11 @@
-"""One UserSession per issued access token: the token's `jti` names it."""
+"""One UserSession per issued access token: the token's `jti` names it. Its kind says which
+client holds it (the web app, the browser extension), so the sessions list can name it and
+routes can require one."""
 
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -11,12 +14,20 @@ from pixsim7 import clock
 from pixsim7.db import Base, BigId, UTCDateTime
 
 
+class SessionKind(StrEnum):
+    WEB = "web"  # the web app, the API, scripts
+    EXTENSION = "extension"  # the browser extension; may open provider sites signed in
+
+
 class UserSession(Base):
     __tablename__ = "user_sessions"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(
+        String(16), default=SessionKind.WEB.value, server_default=SessionKind.WEB.value
     )
     ip_address: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(512))

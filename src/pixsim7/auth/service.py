@@ -11,13 +11,13 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pixsim7 import clock, errors, security
-from pixsim7.auth.models import UserSession
-from pixsim7.auth.ratelimit import RateLimiter
+from pixsim7.auth.models import SessionKind, UserSession
+from pixsim7.auth.ratelimit import LoginLimiter
 from pixsim7.config import Settings
 from pixsim7.pagination import decode_cursor, fetch_page, keyset_after
 from pixsim7.users import service as users_service
 from pixsim7.users.models import User
-from pixsim7.users.schemas import MeUpdate
+from pixsim7.users.schemas import MeUpdate, UserCreate
 
 BAD_CREDENTIALS = "invalid email or password"
 # Writing last_used_at on every request would make each read a write.
@@ -43,47 +43,69 @@ async def login(
     session: AsyncSession,
     *,
     settings: Settings,
-    limiter: RateLimiter,
+    limiter: LoginLimiter,
     login: str,
     password: str,
-    ip: str | None,
+    client: str,
     user_agent: str | None,
+    kind: SessionKind = SessionKind.WEB,
 ) -> Issued:
-    keys = [f"login:{login.strip().lower()}", f"client:{ip or 'unknown'}"]
-    wait = max([await limiter.retry_after(k) for k in keys])
-    if wait:
-        raise errors.RateLimited("too many login attempts; try again later", retry_after=wait)
+    """Check a password and open a session of `kind`. Throttled per (account, client) and per
+    client (ratelimit.py), never per account alone: no one can lock another out."""
     user = await users_service.get_by_login(session, login)
+    # Keyed by the user when there is one, so their email and username share a count.
+    account = f"user:{user.id}" if user else f"login:{login.strip().lower()}"
+    wait = await limiter.retry_after(account, client)
+    if wait:
+        raise errors.RateLimited("too many failed sign-ins; try again later", retry_after=wait)
     # Verify against a dummy hash for unknown users so both failures take as long.
     ok = await security.verify_password_async(
         user.password_hash if user else security.DUMMY_HASH, password
     )
     if user is None or not ok or not user.is_active:
-        for k in keys:
-            await limiter.hit(k)
+        await limiter.failed(account, client)
         raise errors.NotAuthenticated(BAD_CREDENTIALS, code="invalid_credentials")
-    await limiter.reset(keys[0])
-    now = clock.now()
-    user.last_login_at = now
-    issued = _issue(session, settings=settings, user=user, ip=ip, user_agent=user_agent, now=now)
-    await session.commit()
-    return issued
+    await limiter.succeeded(account, client)
+    return await _sign_in(
+        session, settings=settings, user=user, ip=client, user_agent=user_agent, kind=kind
+    )
 
 
-def _issue(
+async def register(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    data: UserCreate,
+    client: str,
+    user_agent: str | None,
+) -> Issued:
+    """Self-registration, where the settings open it: the new user is signed in."""
+    if not settings.allow_registration:
+        raise errors.Forbidden("registration is closed", code="registration_disabled")
+    user = await users_service.create(
+        session, settings=settings, email=data.email, password=data.password, username=data.username
+    )
+    return await _sign_in(session, settings=settings, user=user, ip=client, user_agent=user_agent)
+
+
+async def _sign_in(
     session: AsyncSession,
     *,
     settings: Settings,
     user: User,
-    ip: str | None,
+    ip: str,
     user_agent: str | None,
-    now: dt.datetime,
+    kind: SessionKind = SessionKind.WEB,
 ) -> Issued:
+    """A new session and its token for `user`. Commits."""
+    now = clock.now()
+    user.last_login_at = now
     expires = now + dt.timedelta(minutes=settings.access_token_minutes)
     row = UserSession(
         id=secrets.token_urlsafe(24),
         user_id=user.id,
-        ip_address=(ip or "")[:64] or None,
+        kind=kind.value,
+        ip_address=ip[:64] or None,
         user_agent=(user_agent or "")[:512] or None,
         created_at=now,
         expires_at=expires,
@@ -93,6 +115,7 @@ def _issue(
     token = security.create_access_token(
         settings.secret, user_id=user.id, session_id=row.id, issued_at=now, expires_at=expires
     )
+    await session.commit()
     return Issued(token=token, session=row, user=user)
 
 
@@ -150,17 +173,23 @@ async def revoke(session: AsyncSession, user: User, session_id: str) -> None:
     await session.commit()
 
 
-async def revoke_others(session: AsyncSession, user: User, keep_session_id: str) -> None:
-    """Revoke every session of `user` but one (after a password change). No commit."""
-    await session.execute(
-        update(UserSession)
-        .where(
-            UserSession.user_id == user.id,
-            UserSession.id != keep_session_id,
-            UserSession.revoked_at.is_(None),
-        )
-        .values(revoked_at=clock.now())
-    )
+async def revoke_others(session: AsyncSession, user: User, keep_session_id: str | None) -> None:
+    """Revoke every session of `user` but `keep_session_id` (all of them for None).
+    No commit."""
+    live = UserSession.user_id == user.id, UserSession.revoked_at.is_(None)
+    keep = () if keep_session_id is None else (UserSession.id != keep_session_id,)
+    await session.execute(update(UserSession).where(*live, *keep).values(revoked_at=clock.now()))
+
+
+async def reset_password(
+    session: AsyncSession, user: User, password: str, *, keep_session_id: str | None = None
+) -> User:
+    """Set a password without the old one (an admin, or `pixsim7 user set-password`):
+    every session of the user ends, but the caller's own."""
+    await users_service.set_password(user, password)
+    await revoke_others(session, user, keep_session_id)
+    await session.commit()
+    return user
 
 
 async def update_profile(

@@ -1,29 +1,36 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter, Query, status
 
 from pixsim7.auth.deps import CurrentUser
 from pixsim7.deps import BusDep, RegistryDep, SessionDep, SettingsDep
-from pixsim7.jobs import service
+from pixsim7.fields import Id, Text, Timestamp
+from pixsim7.jobs import bulk, service
 from pixsim7.jobs.schemas import (
     JobBatchCreate,
+    JobBatchMove,
+    JobBatchPriority,
     JobBatchRead,
+    JobBatchResult,
     JobCreate,
     JobDetail,
     JobEstimate,
+    JobFilters,
     JobRead,
+    JobSelection,
     JobStats,
     JobUpdate,
     QueueStateRead,
 )
+from pixsim7.openapi import error_responses
 from pixsim7.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
 
-@router.post("", response_model=JobRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "", response_model=JobRead, status_code=status.HTTP_201_CREATED, responses=error_responses(429)
+)
 async def create_job(
     data: JobCreate,
     user: CurrentUser,
@@ -36,7 +43,12 @@ async def create_job(
     return JobRead.model_validate(job)
 
 
-@router.post("/batch", response_model=JobBatchRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/batch",
+    response_model=JobBatchRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(429),
+)
 async def create_jobs(
     data: JobBatchCreate,
     user: CurrentUser,
@@ -62,28 +74,76 @@ async def estimate_job(
 async def list_jobs(
     user: CurrentUser,
     session: SessionDep,
-    cursor: str | None = None,
+    cursor: Text | None = None,
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
-    status: str | None = None,
-    provider_id: str | None = None,
-    operation_type: str | None = None,
-    workspace_id: int | None = None,
-    created_after: dt.datetime | None = None,
-    created_before: dt.datetime | None = None,
+    status: Text | None = Query(None, max_length=200, description="comma-separated"),
+    provider_id: Text | None = Query(None, max_length=32),
+    operation_type: Text | None = Query(None, max_length=32),
+    workspace_id: Id | None = None,
+    q: Text | None = Query(None, max_length=200, description="text in the prompt or name"),
+    created_after: Timestamp | None = None,
+    created_before: Timestamp | None = None,
 ) -> Page[JobRead]:
-    rows, next_cursor = await service.list(
-        session,
-        user,
-        cursor=cursor,
-        limit=limit,
+    filters = JobFilters(
         status=status,
         provider_id=provider_id,
         operation_type=operation_type,
         workspace_id=workspace_id,
+        q=q,
         created_after=created_after,
         created_before=created_before,
     )
+    rows, next_cursor = await service.list(session, user, filters, cursor=cursor, limit=limit)
     return Page(items=[JobRead.model_validate(j) for j in rows], next_cursor=next_cursor)
+
+
+_BATCH = error_responses(409)
+
+
+@router.post("/batch/cancel", response_model=JobBatchResult, responses=_BATCH)
+async def cancel_jobs(
+    data: JobSelection,
+    user: CurrentUser,
+    session: SessionDep,
+    registry: RegistryDep,
+    settings: SettingsDep,
+    bus: BusDep,
+) -> JobBatchResult:
+    """Cancel the selected jobs that are waiting or running, all or none."""
+    ids = await bulk.cancel(session, user, data, registry=registry, settings=settings, bus=bus)
+    return JobBatchResult(ids=ids)
+
+
+@router.post("/batch/retry", response_model=JobBatchResult, responses=error_responses(409, 429))
+async def retry_jobs(
+    data: JobSelection, user: CurrentUser, session: SessionDep, bus: BusDep
+) -> JobBatchResult:
+    """Put the selected failed or cancelled jobs back in the queue, all or none."""
+    return JobBatchResult(ids=await bulk.retry(session, user, data, bus=bus))
+
+
+@router.post("/batch/priority", response_model=JobBatchResult, responses=_BATCH)
+async def prioritise_jobs(
+    data: JobBatchPriority, user: CurrentUser, session: SessionDep, bus: BusDep
+) -> JobBatchResult:
+    """Give the selected waiting jobs this priority, all or none."""
+    return JobBatchResult(ids=await bulk.set_priority(session, user, data, data.priority, bus=bus))
+
+
+@router.post("/batch/move", response_model=JobBatchResult)
+async def move_jobs(
+    data: JobBatchMove, user: CurrentUser, session: SessionDep, bus: BusDep
+) -> JobBatchResult:
+    """Move the selected jobs to a workspace (or out of any)."""
+    return JobBatchResult(ids=await bulk.move(session, user, data, data.workspace_id, bus=bus))
+
+
+@router.post("/batch/delete", response_model=JobBatchResult, responses=_BATCH)
+async def delete_jobs(
+    data: JobSelection, user: CurrentUser, session: SessionDep, bus: BusDep
+) -> JobBatchResult:
+    """Delete the selected finished jobs, all or none (their outputs stay)."""
+    return JobBatchResult(ids=await bulk.delete(session, user, data, bus=bus))
 
 
 @router.get("/stats", response_model=JobStats)
@@ -102,20 +162,20 @@ async def resume_queue(user: CurrentUser, session: SessionDep, bus: BusDep) -> Q
 
 
 @router.get("/{job_id}", response_model=JobDetail)
-async def get_job(job_id: int, user: CurrentUser, session: SessionDep) -> JobDetail:
+async def get_job(job_id: Id, user: CurrentUser, session: SessionDep) -> JobDetail:
     return await service.detail(session, user, job_id)
 
 
-@router.patch("/{job_id}", response_model=JobRead)
+@router.patch("/{job_id}", response_model=JobRead, responses=error_responses(409))
 async def update_job(
-    job_id: int, data: JobUpdate, user: CurrentUser, session: SessionDep, bus: BusDep
+    job_id: Id, data: JobUpdate, user: CurrentUser, session: SessionDep, bus: BusDep
 ) -> JobRead:
     return JobRead.model_validate(await service.update(session, user, job_id, data, bus=bus))
 
 
-@router.post("/{job_id}/cancel", response_model=JobRead)
+@router.post("/{job_id}/cancel", response_model=JobRead, responses=error_responses(409))
 async def cancel_job(
-    job_id: int,
+    job_id: Id,
     user: CurrentUser,
     session: SessionDep,
     registry: RegistryDep,
@@ -126,6 +186,6 @@ async def cancel_job(
     return JobRead.model_validate(job)
 
 
-@router.post("/{job_id}/retry", response_model=JobRead)
-async def retry_job(job_id: int, user: CurrentUser, session: SessionDep, bus: BusDep) -> JobRead:
+@router.post("/{job_id}/retry", response_model=JobRead, responses=error_responses(409, 429))
+async def retry_job(job_id: Id, user: CurrentUser, session: SessionDep, bus: BusDep) -> JobRead:
     return JobRead.model_validate(await service.retry(session, user, job_id, bus=bus))

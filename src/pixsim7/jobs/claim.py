@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
 
@@ -34,6 +35,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -85,24 +87,23 @@ def account_fits_job(a: FromClause, job: FromClause) -> ColumnElement[bool]:
     credit = ProviderCredit.__table__.alias("credit")
     cost = JobCost.__table__.alias("cost")
     # Providers with no credit pools (local, ComfyUI) leave credit_type empty: unlimited.
-    # Otherwise the job's price in the pool this account spends from must be covered by
-    # that pool's balance (not by any pool: a web balance cannot pay a platform API call).
+    # Otherwise the job must have a price in the pool this account spends from (a web
+    # balance cannot pay a platform API call), and no known balance of that pool may fall
+    # short of it. A balance never read (or a provider that shows none, with no budget set)
+    # is unknown, not zero: the job may be tried, and the provider's answer tells.
     enough = or_(
         job.c.credit_type.is_(None),
         exists()
         .where(
             cost.c.job_id == job.c.id,
             cost.c.credit_type == a.c.credit_pool,
-            or_(
-                cost.c.credits <= 0,
-                exists()
-                .where(
-                    credit.c.account_id == a.c.id,
-                    credit.c.credit_type == cost.c.credit_type,
-                    credit.c.amount >= cost.c.credits,
-                )
-                .correlate_except(credit),
-            ),
+            ~exists()
+            .where(
+                credit.c.account_id == a.c.id,
+                credit.c.credit_type == cost.c.credit_type,
+                credit.c.amount < cost.c.credits,
+            )
+            .correlate_except(credit),
         )
         .correlate_except(cost),
     )
@@ -137,7 +138,11 @@ class _Free:
     priority: int
     last_used_at: dt.datetime | None
     slots: int
-    credits: dict[str, float]
+    credits: dict[str, float]  # known balances; a pool absent is unknown
+
+    def knows(self) -> bool:
+        """Whether the balance of the pool it spends from is known (so reserved from)."""
+        return self.credit_pool is not None and self.credit_pool in self.credits
 
 
 # PostgreSQL: claimers of every worker take turns (`pg_advisory_xact_lock`, held to the
@@ -394,20 +399,22 @@ class _Chooser:
         self._used += 1
         a.last_used_at = self.now + dt.timedelta(microseconds=self._used)
         a.slots -= 1
-        if a.credit_pool is not None and cost > 0:
-            a.credits[a.credit_pool] = a.credits.get(a.credit_pool, 0.0) - cost
+        pool = a.credit_pool
+        if pool is not None and pool in a.credits and cost > 0:  # a known balance
+            a.credits[pool] -= cost
         self.last[a.provider_id] = a.id
         return a.last_used_at
 
 
 def _price(job: Job, account: _Free, costs: dict[int, dict[str, float]]) -> float | None:
-    """The job's price in the account's pool; None when the account cannot pay it."""
+    """The job's price in the account's pool; None when the account cannot pay it (as
+    `account_fits_job` says: a known balance short of the price)."""
     if job.credit_type is None:
         return 0.0
     if account.credit_pool is None or account.credit_pool not in costs.get(job.id, {}):
         return None
     price = costs[job.id][account.credit_pool]
-    if price > 0 and account.credits.get(account.credit_pool, 0.0) < price:
+    if price > 0 and account.knows() and account.credits[account.credit_pool] < price:
         return None
     return price
 
@@ -484,6 +491,8 @@ async def claim_jobs(
         if best is None:
             continue
         _, account, price = best
+        # Reserved only from a known balance: an unknown one is learnt from the provider.
+        reserved = price if job.credit_type and price > 0 and account.knows() else 0.0
         room[job.owner_id] -= 1
         account_rows.append({"a_id": account.id, "a_used": chooser.take(account, price)})
         values: dict[str, Any] = {
@@ -496,15 +505,15 @@ async def claim_jobs(
             "updated_at": now,
             "estimated_credits": price if job.credit_type else job.estimated_credits,
             "credit_type": account.credit_pool if job.credit_type else job.credit_type,
-            "reserved_credits": price if job.credit_type and price > 0 else 0.0,
+            "reserved_credits": reserved,
             "attempts": job.attempts + 1,
         }
         values["history"] = noted(job, "claimed", account_id=account.id, worker=worker_id)
         for column, value in values.items():
             set_committed_value(job, column, value)
         job_rows.append((job.id, values))
-        if values["reserved_credits"] > 0:
-            credit_rows.append((account.id, values["credit_type"], price))
+        if reserved > 0:
+            credit_rows.append((account.id, values["credit_type"], reserved))
         taken.append(Claimed(job=job, account_id=account.id))
     if not taken:
         return []
@@ -578,24 +587,48 @@ async def claim_expired(
     return (await session.execute(stmt)).scalar()
 
 
+def _pollable(
+    job: FromClause,
+    worker_id: str,
+    now: dt.datetime,
+    silent_for: dt.timedelta,
+    *,
+    due: bool = True,
+) -> ColumnElement[bool]:
+    """A processing job this worker may poll: due (unless `due` is False), no other worker
+    polling it, and run by no other live worker (a `local` render is known only to the
+    process running it; once that worker stops heartbeating, whoever polls it finds it lost
+    and submits it again)."""
+    runner = Worker.__table__.alias("runner")
+    return and_(
+        job.c.status == JobStatus.PROCESSING.value,
+        or_(job.c.next_check_at.is_(None), job.c.next_check_at <= now) if due else true(),
+        or_(job.c.lease_until.is_(None), job.c.lease_until < now),
+        or_(
+            job.c.runner_id.is_(None),
+            job.c.runner_id == worker_id,
+            ~exists()
+            .where(runner.c.id == job.c.runner_id, runner.c.heartbeat_at >= now - silent_for)
+            .correlate_except(runner),
+        ),
+    )
+
+
 async def claim_due_polls(
     session: AsyncSession,
     *,
     worker_id: str,
     now: dt.datetime,
     lease_until: dt.datetime,
+    silent_for: dt.timedelta,
     limit: int,
 ) -> list[int]:
-    """Take up to `limit` processing jobs whose next check is due (and no live worker
-    is polling them), leasing them for one round of polling."""
+    """Take up to `limit` processing jobs this worker may poll now (`_pollable`), leasing
+    them for one round of polling."""
     cand = Job.__table__.alias("cand")
     due = (
         select(cand.c.id)
-        .where(
-            cand.c.status == JobStatus.PROCESSING.value,
-            or_(cand.c.next_check_at.is_(None), cand.c.next_check_at <= now),
-            or_(cand.c.lease_until.is_(None), cand.c.lease_until < now),
-        )
+        .where(_pollable(cand, worker_id, now, silent_for))
         .order_by(cand.c.next_check_at.asc().nulls_first())
         .limit(limit)
     )
@@ -607,6 +640,42 @@ async def claim_due_polls(
         .where(jobs.c.id.in_(due))
         .values(lease_owner=worker_id, lease_until=lease_until)
         .returning(jobs.c.id)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def claim_account_polls(
+    session: AsyncSession,
+    *,
+    account_ids: Sequence[int],
+    worker_id: str,
+    now: dt.datetime,
+    lease_until: dt.datetime,
+    silent_for: dt.timedelta,
+    limit: int,
+) -> list[int]:
+    """Take the other processing jobs of `account_ids` this worker may poll, due or not:
+    where one list call answers for every job of an account, the round that calls it
+    applies the answer to all of them, whenever each was submitted."""
+    if not account_ids:
+        return []
+    cand = Job.__table__.alias("cand")
+    more = (
+        select(cand.c.id)
+        .where(
+            cand.c.account_id.in_(account_ids),
+            _pollable(cand, worker_id, now, silent_for, due=False),
+        )
+        .order_by(cand.c.next_check_at.asc().nulls_first())
+        .limit(limit)
+    )
+    if _postgres(session):
+        more = more.with_for_update(skip_locked=True, of=cand)
+    stmt = (
+        update(_JOBS)
+        .where(_JOBS.c.id.in_(more))
+        .values(lease_owner=worker_id, lease_until=lease_until)
+        .returning(_JOBS.c.id)
     )
     return list((await session.execute(stmt)).scalars())
 
@@ -630,8 +699,10 @@ class Due(NamedTuple):
     in_flight: bool  # any job submitting or processing, by any worker
 
 
-async def anything_to_do(session: AsyncSession, now: dt.datetime) -> Due:
-    """What there is to do, in one read.
+async def anything_to_do(
+    session: AsyncSession, now: dt.datetime, *, worker_id: str, silent_for: dt.timedelta
+) -> Due:
+    """What there is to do for worker `worker_id`, in one read.
 
     The worker's loops ask this in a read-only session before taking the write lock (on
     SQLite every write transaction queues for the one lock, and idle loops tick often);
@@ -649,11 +720,7 @@ async def anything_to_do(session: AsyncSession, now: dt.datetime) -> Due:
                     or_(jobs.c.run_after.is_(None), jobs.c.run_after <= now),
                 ),
                 some(jobs.c.status == JobStatus.SUBMITTING.value, jobs.c.lease_until < now),
-                some(
-                    jobs.c.status == JobStatus.PROCESSING.value,
-                    or_(jobs.c.next_check_at.is_(None), jobs.c.next_check_at <= now),
-                    or_(jobs.c.lease_until.is_(None), jobs.c.lease_until < now),
-                ),
+                some(_pollable(jobs, worker_id, now, silent_for)),
                 some(jobs.c.status.in_(_IN_FLIGHT)),
             )
         )

@@ -1,6 +1,7 @@
 """The one place where jobs meet the asset library (pixsim7.assets.pipeline).
 
-- `check_inputs` at creation: asset inputs must be the user's, URLs http(s).
+- `check_inputs` at creation: asset inputs must be the user's, URLs http(s); the media
+  type of each input, where known, is returned for the operation's spec to check.
 - `prepare_inputs` at submit: inputs by role, as files and remote ids the adapter needs;
   an input naming a job this one depends on becomes that job's output asset.
 - `forget_cached` when the provider refused a request that reused cached remote ids:
@@ -17,9 +18,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pixsim7.assets import pipeline
+from pixsim7.errors import ValidationFailed
 from pixsim7.jobs.models import Job
 from pixsim7.jobs.runtime import Runtime
 from pixsim7.providers.base import (
@@ -30,11 +33,22 @@ from pixsim7.providers.base import (
     Provider,
     ProviderError,
 )
+from pixsim7.providers.specs import validate_input_types
 from pixsim7.users.models import User
 
+JOB_OUTPUT = "video"  # the media type of every operation's output
 
-async def check_inputs(session: AsyncSession, user: User, inputs: list[dict[str, Any]]) -> None:
-    await pipeline.validate_inputs(session, user, [i for i in inputs if "job_id" not in i])
+
+async def check_inputs(
+    session: AsyncSession, user: User, inputs: list[dict[str, Any]]
+) -> list[tuple[str, str | None]]:
+    """Each input's role and media type (None for a URL: known once fetched). Another job's
+    output is a video: every operation makes one."""
+    types = await pipeline.validate_inputs(session, user, inputs)
+    return [
+        (item["role"], JOB_OUTPUT if item.get("job_id") is not None else media_type)
+        for item, media_type in zip(inputs, types, strict=True)
+    ]
 
 
 async def prepare_inputs(
@@ -58,7 +72,7 @@ async def prepare_inputs(
                     f"job {item['job_id']} left no output to use", error_class=ErrorClass.INVALID
                 )
         await session.commit()
-    return await pipeline.resolve_inputs(
+    prepared = await pipeline.resolve_inputs(
         rt.db,
         rt.settings,
         owner_id=job.owner_id,
@@ -66,6 +80,46 @@ async def prepare_inputs(
         provider=provider,
         account=account,
     )
+    _check_types(provider, job, prepared)
+    await _record_resolved(rt, job, prepared)
+    return prepared
+
+
+async def _record_resolved(
+    rt: Runtime, job: Job, prepared: Mapping[str, Sequence[PreparedInput]]
+) -> None:
+    """A URL's or another job's input, once it is an asset here, is written on the job as
+    `resolved_asset_id` (so "Reuse" can fill the form with it). Inputs of a role are
+    prepared in their order, so the n-th of a role is the n-th prepared of it."""
+    seen: dict[str, int] = {}
+    inputs: list[dict[str, Any]] = []
+    for item in job.inputs:
+        role = item["role"]
+        n = seen[role] = seen.get(role, -1) + 1
+        asset_id = prepared[role][n].asset_id if n < len(prepared.get(role, ())) else None
+        if item.get("asset_id") is None and asset_id is not None:
+            item = {**item, "resolved_asset_id": asset_id}
+        inputs.append(item)
+    if inputs == job.inputs:
+        return
+    async with rt.db.sessionmaker() as session:
+        await session.execute(update(Job).where(Job.id == job.id).values(inputs=inputs))
+        await session.commit()
+    job.inputs = inputs
+
+
+def _check_types(provider: Provider, job: Job, prepared: dict[str, list[PreparedInput]]) -> None:
+    """What a URL or a job gave is known only now: each input's media type is checked
+    against its role's again, so that no adapter is handed, say, a video for an image."""
+    spec = provider.operation(job.operation_type)
+    if spec is None:
+        return
+    got = [(role, item.media_type) for role, items in prepared.items() for item in items]
+    try:
+        validate_input_types(spec, got)
+    except ValidationFailed as exc:
+        wrong = "; ".join(sorted({v for v in exc.fields.values()}))
+        raise ProviderError(f"wrong input: {wrong}", error_class=ErrorClass.INVALID) from exc
 
 
 async def forget_cached(

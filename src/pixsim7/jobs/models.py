@@ -26,6 +26,7 @@ class Job(IdMixin, TimestampMixin, Base):
         BigId, ForeignKey("workspaces.id", ondelete="SET NULL"), index=True
     )
     name: Mapped[str | None] = mapped_column(String(200))
+    prompt: Mapped[str | None] = mapped_column(Text)  # params["prompt"], for text search
     provider_id: Mapped[str] = mapped_column(String(32))
     operation_type: Mapped[str] = mapped_column(String(32))
     params: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
@@ -47,6 +48,9 @@ class Job(IdMixin, TimestampMixin, Base):
     # slot (the provider may be starting it) until the worker sees the answer and cancels.
     cancel_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     next_check_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # next poll
+    # The worker whose process runs the job, for providers whose jobs live there
+    # (`ProviderInfo.runs_in_worker`): only it polls the job while it heartbeats.
+    runner_id: Mapped[str | None] = mapped_column(String(64))
 
     account_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("provider_accounts.id", ondelete="SET NULL")

@@ -11,6 +11,7 @@ Error classes (providers/base.py):
   concurrency          -> the account cools down with a lower limit; the job goes back
   output_moderation,
   transient            -> retried after a growing delay, within `RetryPolicy.budget`
+                          (output_moderation not where the provider asks: `not_retried`)
   input_moderation,
   invalid              -> the job fails now with the provider's message
 """
@@ -29,10 +30,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 from pixsim7 import clock
 from pixsim7.accounts import service as accounts_service
 from pixsim7.db import update_each
-from pixsim7.jobs import service
+from pixsim7.errors import without_paths
+from pixsim7.jobs import service, stages
 from pixsim7.jobs.models import Job, ProviderSubmission
 from pixsim7.jobs.states import IN_FLIGHT, JobStatus, SubmissionStatus
-from pixsim7.providers.base import ErrorClass
+from pixsim7.providers.base import ErrorClass, Provider
 
 MAX_MESSAGE = 2000
 _JOBS = cast(Table, Job.__table__)
@@ -50,6 +52,14 @@ class RetryPolicy:
         return dt.timedelta(seconds=min(self.max_delay_s, self.base_delay_s * 2 ** (retries - 1)))
 
 
+def not_retried(provider: Provider, error_class: ErrorClass) -> bool:
+    """Whether the provider asks that a failure of this class be not retried, although the
+    class usually is: an output refusal where it says not to retry moderation failures."""
+    return (
+        error_class is ErrorClass.OUTPUT_MODERATION and not provider.info.retries_output_moderation
+    )
+
+
 def _in_flight(job_id: int, status: JobStatus) -> Any:
     return service.sql_update_job(job_id).where(Job.status == status.value)
 
@@ -62,6 +72,7 @@ async def accepted(
     raw: dict[str, Any],
     *,
     next_check_at: dt.datetime,
+    runner_id: str | None = None,
     despite_cancel: bool = False,
 ) -> Job | None:
     """The provider took the attempt: the job is processing (returned as it is now). None
@@ -70,7 +81,8 @@ async def accepted(
     `cancelled`. `despite_cancel`: processing all the same (the provider cannot be told to
     stop it; it is cancelled when it ends). `job` is the worker's copy, current since its
     claim (nobody else writes a submitting job's row, and a cancel request makes the update
-    below miss)."""
+    below miss). `runner_id`: the worker whose process now runs it, for providers whose
+    jobs live there (`ProviderInfo.runs_in_worker`)."""
     now = clock.now()
     await session.execute(
         update(ProviderSubmission)
@@ -95,6 +107,7 @@ async def accepted(
             provider_job_id=provider_job_id,
             submitted_at=now,
             next_check_at=next_check_at,
+            runner_id=runner_id,
             lease_owner=None,
             lease_until=None,
             progress=0.0,
@@ -113,6 +126,7 @@ class Accept:
     provider_job_id: str
     raw: dict[str, Any]
     next_check_at: dt.datetime
+    runner_id: str | None = None
 
 
 async def accepted_many(session: AsyncSession, accepts: Sequence[Accept]) -> list[Job | None]:
@@ -155,6 +169,7 @@ async def accepted_many(session: AsyncSession, accepts: Sequence[Accept]) -> lis
             "provider_job_id": a.provider_job_id,
             "submitted_at": now,
             "next_check_at": a.next_check_at,
+            "runner_id": a.runner_id,
             "lease_owner": None,
             "lease_until": None,
             "progress": 0.0,
@@ -196,15 +211,11 @@ async def cancelled(
     now = clock.now()
     await session.execute(
         _in_flight(job_id, JobStatus(was)).values(
-            status=JobStatus.CANCELLED.value,
-            provider_job_id=provider_job_id or job.provider_job_id,
-            next_check_at=None,
-            lease_owner=None,
-            lease_until=None,
-            reserved_credits=0.0,
-            wait_reason=None,
-            completed_at=now,
-            updated_at=now,
+            {
+                **service.ending(JobStatus.CANCELLED, now),
+                "provider_job_id": provider_job_id or job.provider_job_id,
+                "reserved_credits": 0.0,
+            }
         )
     )
     if job.account_id is not None and job.reserved_credits and job.credit_type:
@@ -217,6 +228,7 @@ async def cancelled(
         sub.status = SubmissionStatus.CANCELLED.value
         sub.finished_at = now
     service.note(job, "cancelled", was=was, provider_job_id=job.provider_job_id)
+    stages.stage("cancelled", job, was=was)
     if warning:
         service.note(job, "not cancelled at the provider", warning=warning)
     return [job, *await service.fail_dependents(session, job)]
@@ -246,19 +258,13 @@ async def completed(session: AsyncSession, done: Sequence[Done]) -> None:
     for d in done:
         job = d.job
         values = {
-            "status": JobStatus.COMPLETED.value,
+            **service.ending(JobStatus.COMPLETED, now),
             "result_url": d.result_url,
             "asset_id": d.asset_id,
             "progress": 1.0,
             "actual_credits": job.estimated_credits,
             "reserved_credits": 0.0,
-            "completed_at": now,
-            "lease_owner": None,
-            "lease_until": None,
-            "next_check_at": None,
-            "wait_reason": None,
             "history": service.noted(job, "completed"),
-            "updated_at": now,
         }
         job_rows.append((job.id, values))
         for key, value in values.items():
@@ -298,20 +304,10 @@ async def failed(
     (dependents that fail with it included). Empty when the job changed meanwhile.
     `final`: fail whatever the class (nothing left that a new attempt could fix)."""
     now = clock.now()
-    message = message[:MAX_MESSAGE]
+    message = without_paths(message)[:MAX_MESSAGE]  # users read it: no internal file names
     account_id = job.account_id
     retries = job.retries
-    values: dict[str, Any] = {
-        "lease_owner": None,
-        "lease_until": None,
-        "next_check_at": None,
-        "account_id": None,
-        "provider_job_id": None,
-        "reserved_credits": 0.0,
-        "error_class": error_class.value,
-        "error_message": message,
-        "updated_at": now,
-    }
+    values: dict[str, Any] = {"provider_job_id": None, "reserved_credits": 0.0}
     # A cancel was asked for while the provider had the job: its failure ends it cancelled.
     cancelling = job.cancel_requested_at is not None
     final = final or cancelling or error_class in (ErrorClass.INPUT_MODERATION, ErrorClass.INVALID)
@@ -323,12 +319,16 @@ async def failed(
     elif error_class is ErrorClass.CONCURRENCY and retry_after:
         values["run_after"] = now + dt.timedelta(seconds=retry_after)
     final = final or job.attempts >= policy.max_attempts
-    if final:
-        end = JobStatus.CANCELLED if cancelling else JobStatus.FAILED
-        values |= {"status": end.value, "completed_at": now, "wait_reason": None}
-        values.pop("account_id")  # keep where it ran, for the record
-    else:
-        values |= {"status": JobStatus.PENDING.value, "progress": None}
+    if cancelling:
+        values |= service.ending(JobStatus.CANCELLED, now)
+    elif final:
+        values |= service.ending(
+            JobStatus.FAILED, now, error_class=error_class.value, error_message=message
+        )
+    else:  # the attempt's error goes to the history; the job has no outcome yet
+        values |= _requeued(now)
+    if not final:
+        values["account_id"] = None  # (a job that ended keeps where it ran, for the record)
     result = await session.execute(_in_flight(job.id, expect).values(values))
     if not result.rowcount:  # type: ignore[attr-defined]
         return []
@@ -355,6 +355,7 @@ async def failed(
         sub.finished_at = now
     verb = "cancelled" if cancelling else "failed" if final else "requeued"
     service.note(job, verb, error_class=error_class.value, message=message, account_id=account_id)
+    stages.failed(job, error_class.value, message, verb=verb, account_id=account_id)
     changed = [job]
     if final:
         changed += await service.fail_dependents(session, job)
@@ -389,7 +390,8 @@ async def output_not_stored(
         if not result.rowcount:  # type: ignore[attr-defined]
             return []
         await session.refresh(job)
-        service.note(job, "output retry", attempt=tries, message=message[:MAX_MESSAGE])
+        note = without_paths(message)[:MAX_MESSAGE]
+        service.note(job, "output retry", attempt=tries, message=note)
         return [job]
     return await failed(
         session,
@@ -400,6 +402,61 @@ async def output_not_stored(
         policy=policy,
         final=True,
     )
+
+
+def _requeued(now: dt.datetime) -> dict[str, Any]:
+    """A job in flight goes back to the queue: pending, holding nothing, no error of its
+    own (the attempt's is in its history and submission)."""
+    return {
+        "status": JobStatus.PENDING.value,
+        "progress": None,
+        "lease_owner": None,
+        "lease_until": None,
+        "next_check_at": None,
+        "error_class": None,
+        "error_message": None,
+        "updated_at": now,
+    }
+
+
+async def interrupted(
+    session: AsyncSession, job: Job, message: str, *, policy: RetryPolicy
+) -> list[Job]:
+    """The provider lost the job through no fault of the job's (`ProviderStatus.LOST`: our
+    own renderer restarted or crashed). It goes back to the queue at once and is submitted
+    again without using its retry budget; `policy.max_attempts` still bounds the
+    submissions, so a renderer that dies on every try cannot loop forever."""
+    if job.attempts >= policy.max_attempts:
+        return await failed(
+            session,
+            job,
+            ErrorClass.TRANSIENT,
+            f"{message}; stopped after {job.attempts} attempts",
+            expect=JobStatus.PROCESSING,
+            policy=policy,
+            final=True,
+        )
+    now = clock.now()
+    account_id = job.account_id
+    values = {**_requeued(now), "account_id": None, "provider_job_id": None}
+    values["reserved_credits"] = 0.0
+    result = await session.execute(_in_flight(job.id, JobStatus.PROCESSING).values(values))
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return []
+    if account_id is not None and job.reserved_credits and job.credit_type:
+        await accounts_service.release_credits(
+            session, account_id, job.credit_type, job.reserved_credits
+        )
+    await session.refresh(job)
+    sub = await latest_submission(session, job.id)
+    if sub is not None and sub.finished_at is None:
+        sub.status = SubmissionStatus.LOST.value
+        sub.error_message = message
+        sub.finished_at = now
+    service.note(job, "interrupted", message=message, account_id=account_id)
+    stages.stage("requeued", job, message=message, account_id=account_id, interrupted=True)
+    job.wait_reason = "sent again: its last attempt was interrupted (not counted as a failure)"
+    return [job]
 
 
 def _why_requeued(cls: ErrorClass, account_id: int | None, run_after: dt.datetime | None) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,14 +19,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from pixsim7 import clock
+from pixsim7.accounts import refresh
 from pixsim7.accounts import service as accounts_service
 from pixsim7.accounts.models import ProviderAccount
-from pixsim7.jobs import claim, handover, outcomes
+from pixsim7.jobs import claim, handover, messages, outcomes, stages
 from pixsim7.jobs.models import Job, ProviderSubmission
 from pixsim7.jobs.runtime import Runtime, transaction
 from pixsim7.jobs.states import JobStatus
 from pixsim7.logging import get_logger
 from pixsim7.providers.base import (
+    PROVIDER_TERMINAL,
     AccountContext,
     ErrorClass,
     PollResult,
@@ -38,7 +39,6 @@ from pixsim7.providers.base import (
 from pixsim7.quotas import service as quotas_service
 
 log = get_logger(__name__)
-BALANCE_EVERY_S = 30.0  # reconcile an account's credits from the provider at most this often
 Answers = dict[str, PollResult] | BaseException
 
 
@@ -69,7 +69,6 @@ class _Batch:
 class Poller:
     def __init__(self, rt: Runtime) -> None:
         self.rt = rt
-        self._balance_at: dict[int, float] = {}
         self._limit = asyncio.Semaphore(rt.config.poll_concurrency)
 
     async def round(self) -> int:
@@ -83,12 +82,13 @@ class Poller:
                 worker_id=rt.worker_id,
                 now=clock.now(),
                 lease_until=rt.lease_until(),
+                silent_for=rt.silent_for,
                 limit=rt.config.poll_batch,
             )
             if not ids:
                 await session.rollback()
                 return 0
-            jobs = (await session.scalars(select(Job).where(Job.id.in_(ids)))).all()
+            jobs = list((await session.scalars(select(Job).where(Job.id.in_(ids)))).all())
             account_ids = {j.account_id for j in jobs if j.account_id is not None}
             accounts = {
                 a.id: a
@@ -98,6 +98,10 @@ class Poller:
                     )
                 ).all()
             }
+            more = await self._whole_accounts(session, accounts, len(ids))
+            if more:
+                ids += more
+                jobs += (await session.scalars(select(Job).where(Job.id.in_(more)))).all()
             await session.commit()
             groups: dict[tuple[str, int], list[Job]] = defaultdict(list)
             for job in jobs:
@@ -143,9 +147,11 @@ class Poller:
             return changed
 
         changed = await transaction(rt, apply)
+        done = [j for j in changed if j.status == JobStatus.COMPLETED]
+        for job in done:
+            stages.completed(job)  # (before anything awaited: a stop may cut the round)
         await rt.emit(changed)
         rt.touch(*(j.account_id for j in jobs))
-        done = [j for j in changed if j.status == JobStatus.COMPLETED]
         await self._count_credits(done)
         finished_accounts = {
             j.account_id
@@ -155,9 +161,40 @@ class Poller:
         if finished_accounts or changed:
             rt.wake_scheduler.set()
         if finished_accounts:
-            await self._reconcile(finished_accounts, accounts)
+            await self._reconcile(finished_accounts)
             rt.touch(*finished_accounts)  # their balances came back from the provider
         return len(ids)
+
+    async def _whole_accounts(
+        self, session: AsyncSession, accounts: dict[int, ProviderAccount], taken: int
+    ) -> list[int]:
+        """Where the provider lists an account's jobs in one call, that call answers for all
+        of them: the account's other running jobs join the round, due or not. Each job's
+        own schedule would otherwise bring a call of its own (jobs submitted at different
+        times are due at different times)."""
+        rt = self.rt
+        room = rt.config.poll_batch - taken
+        if not rt.config.poll_whole_accounts or room <= 0:
+            return []
+        listing = [a.id for a in accounts.values() if self._lists(a)]
+        return await claim.claim_account_polls(
+            session,
+            account_ids=sorted(listing),
+            worker_id=rt.worker_id,
+            now=clock.now(),
+            lease_until=rt.lease_until(),
+            silent_for=rt.silent_for,
+            limit=room,
+        )
+
+    def _lists(self, account: ProviderAccount) -> bool:
+        provider = self.rt.registry.get(account.provider_id)
+        try:
+            return provider is not None and provider.lists_jobs(
+                accounts_service.context(account, self.rt.settings)
+            )
+        except Exception:  # unreadable credentials: its own call fails and says so
+            return False
 
     async def _count_credits(self, done: Sequence[Job]) -> None:
         """Spent credits into each owner's daily usage: its own short transaction, since
@@ -244,12 +281,13 @@ class Poller:
             log.warning("poll failed", job_id=job.id, error=str(answer))
         else:
             result = answer.get(job.provider_job_id or "")
-        if result is not None and result.status in (
-            ProviderStatus.SUCCEEDED,
-            ProviderStatus.FILTERED,
-            ProviderStatus.FAILED,
-            ProviderStatus.CANCELLED,
-        ):
+        if result is not None and result.status in PROVIDER_TERMINAL:
+            stages.stage(
+                "polled",
+                job,
+                seconds=stages.since(job.submitted_at, now),
+                status=result.status.value,
+            )
             if job.cancel_requested_at is not None:  # ran on where it could not be stopped
                 changed = await outcomes.cancelled(session, job.id)
                 await rt.emit(changed[1:])
@@ -271,12 +309,13 @@ class Poller:
             {
                 "w_id": job.id,
                 "w_progress": progress,
-                "w_next": now + self._interval(provider, now - started),
+                "w_next": rt.check_at(now + self._interval(provider, now - started)),
             }
         )
         moved = progress is not None and progress != job.progress
         if moved:  # as written by the batch (not a change for the session to flush)
             set_committed_value(job, "progress", progress)
+            stages.stage("polled", job, seconds=stages.since(started, now), progress=progress)
         return moved
 
     def _interval(self, provider: Provider, age: dt.timedelta) -> dt.timedelta:
@@ -302,10 +341,20 @@ class Poller:
             return True
         if isinstance(output, BaseException):  # the output could not be taken in
             provider = rt.provider(job.provider_id)
+            message = messages.plain(output, step="storing its output", job_id=job.id)
             changed = await outcomes.output_not_stored(
-                session, job, provider.classify(output), str(output), policy=rt.config.retry
+                session, job, provider.classify(output), message, policy=rt.config.retry
             )
             await rt.emit(changed[1:])
+            return bool(changed)
+        if result.status is ProviderStatus.LOST:
+            changed = await outcomes.interrupted(
+                session,
+                job,
+                result.error_message or "the provider lost it",
+                policy=rt.config.retry,
+            )
+            await rt.emit(changed[1:])  # dependents, when it failed after too many attempts
             return bool(changed)
         if result.status is ProviderStatus.CANCELLED:
             changed = await outcomes.failed(
@@ -317,11 +366,14 @@ class Poller:
                 policy=rt.config.retry,
             )
             return bool(changed)
+        # A refusal the adapter did not class is not retried: only one the provider
+        # documents as output-side is, and the adapter says so by its class.
         cls = result.error_class or (
-            ErrorClass.OUTPUT_MODERATION
+            ErrorClass.INPUT_MODERATION
             if result.status is ProviderStatus.FILTERED
             else ErrorClass.TRANSIENT
         )
+        provider = rt.provider(job.provider_id)
         changed = await outcomes.failed(
             session,
             job,
@@ -329,34 +381,15 @@ class Poller:
             result.error_message or f"the provider reports {result.status.value}",
             expect=JobStatus.PROCESSING,
             policy=rt.config.retry,
+            final=outcomes.not_retried(provider, cls),
         )
         await rt.emit(changed[1:])  # dependents; the job itself is emitted by the round
         return bool(changed)
 
-    async def _reconcile(self, account_ids: set[int], accounts: dict[int, ProviderAccount]) -> None:
-        """Credits reserved at submit are corrected from the provider's own balance."""
-        now = time.monotonic()
-        for account_id in account_ids:
-            account = accounts.get(account_id)
-            if account is None or now - self._balance_at.get(account_id, -1e9) < BALANCE_EVERY_S:
-                continue
-            provider = self.rt.provider(account.provider_id)
-            if not provider.info.credit_pools:
-                continue
-            self._balance_at[account_id] = now
-            try:
-                balance = await provider.fetch_balance(
-                    accounts_service.context(account, self.rt.settings)
-                )
-            except Exception as exc:
-                log.warning("balance refresh failed", account_id=account_id, error=str(exc))
-                continue
-            async with self.rt.db.sessionmaker() as session:
-                # The account row first, as in the claim: then its credits (no deadlock).
-                await session.execute(
-                    select(ProviderAccount.id)
-                    .where(ProviderAccount.id == account_id)
-                    .with_for_update()
-                )
-                await accounts_service.apply_balance(session, account_id, balance)
-                await session.commit()
+    async def _reconcile(self, account_ids: set[int]) -> None:
+        """Credits reserved at submit are corrected from the provider's own balance, at
+        most every `balance_after_jobs_s` per account across all workers."""
+        rt = self.rt
+        await refresh.refresh(
+            rt.db, rt.registry, rt.settings, every=rt.config.balance_after_jobs_s, ids=account_ids
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import heapq
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
@@ -37,12 +38,23 @@ class WorkerConfig:
     # After a claim or polling round that took less than a full batch, the next waits this
     # long (worker._loop): work arriving meanwhile is taken together.
     gather_s: float = 0.05
+    # A polling round that lists an account's jobs answers for all of them, due or not
+    # (poller._whole_accounts); False polls only the due ones (bench/dispatch.py's "before").
+    poll_whole_accounts: bool = True
     first_poll_s: float = 1.0  # first status check after submit (bounded by the provider's)
     max_poll_interval_s: float = 30.0
     heartbeat_s: float = 5.0
     explain_every_s: float = 2.0  # refresh pending jobs' wait reasons
+    # Scene fills whose job ended unannounced (a worker died first) are settled by then;
+    # a job's end wakes the settling at once.
+    settle_every_s: float = 10.0
     explain_batch: int = 50
     account_events_s: float = 0.5  # how often changed accounts are published
+    # How often the worker looks for accounts whose periodic balance read is due (the
+    # interval itself is the setting `account_refresh_s`), and the least time between two
+    # reads of an account's balance after its jobs end.
+    refresh_tick_s: float = 5.0
+    balance_after_jobs_s: float = 30.0
     shutdown_grace_s: float = 5.0  # on SIGTERM, submit calls under way get this long
     ingest: bool = True  # False: outputs stay at the provider's URL (dispatch benchmarks)
     retry: outcomes.RetryPolicy = field(default_factory=outcomes.RetryPolicy)
@@ -67,6 +79,9 @@ class Runtime:
     # Providers' acceptances of submit calls, written together (scheduler._accept): a
     # claim's batch is submitted at once and its answers come back close together.
     accepts: Batched[outcomes.Accept, Job | None] = field(init=False)
+    # Status checks this worker scheduled (its accepted submits, its polling rounds): the
+    # poller sleeps until the next one rather than a whole tick (`poll_wait`).
+    _checks: list[dt.datetime] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         async def write(items: list[outcomes.Accept]) -> list[Job | None]:
@@ -89,7 +104,14 @@ class Runtime:
     async def due(self) -> claim.Due:
         """What there is to do, read without the write lock."""
         async with self.db.reader() as session:
-            return await claim.anything_to_do(session, clock.now())
+            return await claim.anything_to_do(
+                session, clock.now(), worker_id=self.worker_id, silent_for=self.silent_for
+            )
+
+    @property
+    def silent_for(self) -> dt.timedelta:
+        """How long a worker may go without a heartbeat before others take over its work."""
+        return dt.timedelta(seconds=self.config.lease_s)
 
     def lease_until(self) -> dt.datetime:
         return clock.now() + dt.timedelta(seconds=self.config.lease_s)
@@ -102,7 +124,24 @@ class Runtime:
 
     def first_check(self, provider: Provider) -> dt.datetime:
         delay = min(self.config.first_poll_s, provider.info.poll_interval_s)
-        return clock.now() + dt.timedelta(seconds=delay)
+        return self.check_at(clock.now() + dt.timedelta(seconds=delay))
+
+    def check_at(self, when: dt.datetime) -> dt.datetime:
+        """Note a status check scheduled for `when` (returned as is)."""
+        heapq.heappush(self._checks, when)
+        return when
+
+    def poll_wait(self) -> float:
+        """How long the idle poller sleeps: until the next check it knows of (a little past
+        it, so it is due), at most a tick (checks scheduled by other workers)."""
+        now = clock.now()
+        while self._checks and self._checks[0] <= now:
+            heapq.heappop(self._checks)
+        tick = self.config.tick_s
+        if not self._checks:
+            return tick
+        # Not below 50 ms: a clock a test froze just short of a check must not spin.
+        return min(tick, max(0.05, (self._checks[0] - now).total_seconds() + 0.005))
 
     async def emit(self, jobs: list[Job]) -> None:
         for job in jobs:

@@ -16,7 +16,6 @@ in the same doubt, and is settled the same way at once.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -25,9 +24,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pixsim7 import clock
+from pixsim7.accounts import refresh
 from pixsim7.accounts import service as accounts_service
 from pixsim7.accounts.models import ProviderAccount
-from pixsim7.jobs import claim, handover, outcomes, service
+from pixsim7.jobs import claim, handover, messages, outcomes, service, stages
 from pixsim7.jobs.models import Job, ProviderSubmission
 from pixsim7.jobs.runtime import Runtime, transaction
 from pixsim7.jobs.states import JobStatus, SubmissionStatus
@@ -87,6 +87,9 @@ async def claim_batch(rt: Runtime, limit: int) -> list[Attempt]:
             )
         }
         await session.commit()
+    for c in taken:
+        wait = stages.since(c.job.created_at, now)
+        stages.stage("claimed", c.job, seconds=wait, attempt=c.job.attempts, worker_id=rt.worker_id)
     await rt.emit([c.job for c in taken])
     rt.touch(*ids)
     return [
@@ -158,6 +161,7 @@ async def submit(rt: Runtime, attempt: Attempt) -> None:
             await _on_error(rt, session, job, provider, err, expect=JobStatus.SUBMITTING)
             return
         ctx = accounts_service.context(account, rt.settings)
+        stages.stage("submitting", job, attempt=sub.attempt)
         try:
             result = await _submit(rt, job, sub, provider, ctx)
         except asyncio.CancelledError:
@@ -220,8 +224,9 @@ async def _accept(
     would leave a charged attempt looking unanswered)."""
     await session.commit()
     job_id, sub_id = job.id, sub.id
+    runner_id = rt.worker_id if provider.info.runs_in_worker else None
     done = await rt.accepts(
-        outcomes.Accept(job, sub_id, provider_job_id, raw, rt.first_check(provider))
+        outcomes.Accept(job, sub_id, provider_job_id, raw, rt.first_check(provider), runner_id)
     )
     if done is None:
         # Cancelled while we were submitting: stopped at the provider before the account
@@ -245,12 +250,14 @@ async def _accept(
                 provider_job_id,
                 raw,
                 next_check_at=rt.first_check(provider),
+                runner_id=runner_id,
                 despite_cancel=True,
             )
 
         done = await transaction(rt, anyway)
         if done is None:
             return
+    stages.submitted(done, sub.started_at, provider_job_id)
     await service.emit(rt.bus, done)
     rt.wake_poller.set()
 
@@ -285,12 +292,12 @@ async def _on_error(
     expect: JobStatus,
 ) -> None:
     cls = provider.classify(exc)
-    message = exc.message if isinstance(exc, ProviderError) else f"{type(exc).__name__}: {exc}"
+    message = messages.plain(exc, step="submitting it", job_id=job.id)
     retry_after = exc.retry_after if isinstance(exc, ProviderError) else None
     log.info("provider call failed", job_id=job.id, error_class=cls.value, message=message)
     await session.commit()
-    job_id = job.id
-    rt.touch(job.account_id)
+    job_id, account_id = job.id, job.account_id
+    rt.touch(account_id)
 
     async def work(tx: AsyncSession) -> list[Job]:
         # Locked: a cancel asked for now must not slip in between this read and the update.
@@ -304,9 +311,15 @@ async def _on_error(
             expect=expect,
             policy=rt.config.retry,
             retry_after=retry_after,
+            final=outcomes.not_retried(provider, cls),
         )
 
     await rt.emit(await transaction(rt, work))
+    if cls is ErrorClass.QUOTA and account_id is not None:
+        # The provider says the balance falls short: read what it is (what is left may
+        # still pay for cheaper jobs, and lifts `exhausted` again).
+        every = rt.config.balance_after_jobs_s
+        await refresh.refresh(rt.db, rt.registry, rt.settings, every=every, ids=[account_id])
     rt.wake_scheduler.set()
 
 
@@ -318,7 +331,7 @@ async def recover(rt: Runtime) -> bool:
             worker_id=rt.worker_id,
             now=clock.now(),
             lease_until=rt.lease_until(),
-            silent_for=dt.timedelta(seconds=rt.config.lease_s),
+            silent_for=rt.silent_for,
         )
         await session.commit()
         if job_id is None:
@@ -392,6 +405,7 @@ async def _settle(
     except Exception as exc:
         await _on_error(rt, session, job, provider, exc, expect=JobStatus.SUBMITTING)
         return
+    stages.stage("submitting", job, attempt=again.attempt, resubmitted=True)
     try:
         result = await provider.submit(ctx, await _request(rt, job, again, provider, ctx))
     except asyncio.CancelledError:

@@ -5,16 +5,18 @@ from typing import Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
+from pixsim7.fields import Id, Int, JsonObject, Omittable, Text, Timestamp
+
 
 class JobInput(BaseModel):
     """One input by role: an asset, a URL, or the output of a job this one depends on."""
 
     model_config = ConfigDict(extra="forbid")
 
-    role: str = Field(min_length=1, max_length=64)
-    asset_id: int | None = None
-    url: str | None = Field(default=None, max_length=4000)
-    job_id: int | None = None
+    role: Text = Field(min_length=1, max_length=64)
+    asset_id: Id | None = None
+    url: Text | None = Field(default=None, max_length=4000)
+    job_id: Id | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> JobInput:
@@ -29,16 +31,16 @@ class JobInput(BaseModel):
 class JobCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    provider_id: str = Field(min_length=1, max_length=32)
-    operation_type: str = Field(min_length=1, max_length=32)
-    params: dict[str, Any] = Field(default_factory=dict)
+    provider_id: Text = Field(min_length=1, max_length=32)
+    operation_type: Text = Field(min_length=1, max_length=32)
+    params: JsonObject = Field(default_factory=dict)
     inputs: list[JobInput] = Field(default_factory=list, max_length=32)
     priority: int = Field(default=0, ge=-1000, le=1000)
-    scheduled_at: dt.datetime | None = None
-    depends_on: list[int] = Field(default_factory=list, max_length=64)
-    workspace_id: int | None = None
-    name: str | None = Field(default=None, max_length=200)
-    account_id: int | None = None
+    scheduled_at: Timestamp | None = None
+    depends_on: list[Id] = Field(default_factory=list, max_length=64)
+    workspace_id: Id | None = None
+    name: Text | None = Field(default=None, max_length=200)
+    account_id: Id | None = None
 
 
 MAX_BATCH = 100
@@ -66,9 +68,57 @@ class JobEstimate(BaseModel):
 class JobUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    priority: int | None = Field(default=None, ge=-1000, le=1000)
-    scheduled_at: dt.datetime | None = None
-    name: str | None = Field(default=None, max_length=200)
+    priority: Omittable[Int] = Field(default=None, ge=-1000, le=1000)
+    scheduled_at: Timestamp | None = None
+    name: Text | None = Field(default=None, max_length=200)
+
+
+class JobFilters(BaseModel):
+    """What the queue is narrowed to: the list's query, and a batch action's selection."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Text | None = Field(default=None, max_length=200, description="comma-separated")
+    provider_id: Text | None = Field(default=None, max_length=32)
+    operation_type: Text | None = Field(default=None, max_length=32)
+    workspace_id: Id | None = None
+    q: Text | None = Field(default=None, max_length=200, description="text in the prompt or name")
+    created_after: Timestamp | None = None
+    created_before: Timestamp | None = None
+
+
+MAX_SELECTION = 5000
+
+
+class JobSelection(BaseModel):
+    """The jobs a batch action is about: these ids, or every job matching a filter (that
+    the action applies to). All or none: one id the user does not own makes it a 404, one
+    the action cannot apply to a 409, and nothing changes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[Id] | None = Field(default=None, min_length=1, max_length=MAX_SELECTION)
+    filter: JobFilters | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> JobSelection:
+        if (self.ids is None) == (self.filter is None):
+            raise ValueError("give either ids or filter")
+        return self
+
+
+class JobBatchPriority(JobSelection):
+    priority: int = Field(ge=-1000, le=1000)
+
+
+class JobBatchMove(JobSelection):
+    workspace_id: Id | None = Field(description="the workspace to move them to; null: none")
+
+
+class JobBatchResult(BaseModel):
+    """The jobs the action changed."""
+
+    ids: list[int]
 
 
 class SubmissionRead(BaseModel):
@@ -95,6 +145,7 @@ class JobRead(BaseModel):
     owner_id: int
     workspace_id: int | None
     name: str | None
+    prompt: str | None = None
     provider_id: str
     operation_type: str
     params: dict[str, Any]

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeAlias
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -22,13 +22,14 @@ from pixsim7.accounts import service as accounts_service
 from pixsim7.accounts.models import ProviderAccount
 from pixsim7.config import Settings
 from pixsim7.db import insert_ignore
-from pixsim7.events import EventBus
-from pixsim7.jobs import waiting
+from pixsim7.events import BATCH_THRESHOLD, EventBus, emit_each
+from pixsim7.jobs import stages, waiting
 from pixsim7.jobs.models import Job, JobCost, JobDependency, ProviderSubmission, QueueState
 from pixsim7.jobs.schemas import (
     JobCreate,
     JobDetail,
     JobEstimate,
+    JobFilters,
     JobRead,
     JobStats,
     JobUpdate,
@@ -39,6 +40,7 @@ from pixsim7.logging import get_logger
 from pixsim7.pagination import paginate
 from pixsim7.providers.base import AccountContext, OperationType, Provider
 from pixsim7.providers.registry import Registry
+from pixsim7.providers.specs import validate_input_types
 from pixsim7.quotas import service as quotas_service
 from pixsim7.users.models import User
 from pixsim7.workspaces import service as workspaces_service
@@ -49,6 +51,10 @@ MAX_HISTORY = 100
 
 class JobNotFound(errors.NotFound):
     code = "job_not_found"
+
+
+# Rows another feature writes with the jobs it asks for, in their transaction.
+Link: TypeAlias = Callable[[AsyncSession, "builtins.list[Job]"], Awaitable[None]]
 
 
 def note(job: Job, event: str, **data: Any) -> None:
@@ -63,10 +69,63 @@ def noted(job: Job, event: str, **data: Any) -> builtins.list[dict[str, Any]]:
     return [*(job.history or [])[-(MAX_HISTORY - 1) :], entry]
 
 
+def ending(
+    status: JobStatus,
+    now: dt.datetime,
+    *,
+    error_class: str | None = None,
+    error_message: str | None = None,
+) -> dict[str, Any]:
+    """The columns every path that ends a job writes: its end and when, nothing held or
+    due any more, and the error of this final outcome only (none unless it failed). Errors
+    of earlier attempts are in the job's history and its submissions, not here: a job that
+    completed after a failed attempt shows no error."""
+    assert status in TERMINAL
+    return {
+        "status": status.value,
+        "completed_at": now,
+        "error_class": error_class,
+        "error_message": error_message,
+        "wait_reason": None,
+        "lease_owner": None,
+        "lease_until": None,
+        "next_check_at": None,
+        "updated_at": now,
+    }
+
+
 async def emit(bus: EventBus, job: Job, type: str = "job.updated") -> None:
     data = JobRead.model_validate(job).model_dump(mode="json")
-    data.pop("params", None)  # prompts can be long; screens refetch the detail
+    # Prompts can be long and never change: screens have them from the list or the detail.
+    data.pop("params", None)
+    data.pop("prompt", None)
     await bus.emit(type, data, user_id=job.owner_id)
+
+
+async def emit_many(bus: EventBus, jobs: Sequence[Job]) -> None:
+    """job.updated for each, or past events.BATCH_THRESHOLD one "job.batch" for them all:
+    {"action": "updated", "ids", "count", "statuses" (those they now have), "scheduled_at"
+    (the earliest a pending one of them is due, if any)}: what wakes a worker."""
+    if len(jobs) <= BATCH_THRESHOLD:
+        for job in jobs:
+            await emit(bus, job)
+        return
+    items = [
+        ({"id": j.id, "status": j.status, "scheduled_at": j.run_after}, j.owner_id) for j in jobs
+    ]
+    await emit_each(bus, "job.updated", items, summary=_batch_summary)
+
+
+def _batch_summary(jobs: builtins.list[dict[str, Any]]) -> dict[str, Any]:
+    due = [
+        j["scheduled_at"]
+        for j in jobs
+        if j["status"] == JobStatus.PENDING.value and j["scheduled_at"] is not None
+    ]
+    return {
+        "statuses": sorted({j["status"] for j in jobs}),
+        "scheduled_at": min(due).isoformat() if due else None,
+    }
 
 
 async def get_owned(session: AsyncSession, user: User, job_id: int) -> Job:
@@ -106,19 +165,14 @@ async def _check(
         counts[item.role] = counts.get(item.role, 0) + 1
     params = provider.validate(spec.type, data.params, counts)
     depends_on = sorted({*data.depends_on, *(i.job_id for i in data.inputs if i.job_id)})
-    if data.workspace_id is not None:
-        try:
-            await workspaces_service.get_owned(session, user, data.workspace_id)
-        except errors.NotFound as exc:
-            raise errors.ValidationFailed(
-                "workspace not found", fields={"workspace_id": "not found"}
-            ) from exc
+    await workspaces_service.check_target(session, user, data.workspace_id)
     waiting_on = await _check_parents(session, user, depends_on)
     from pixsim7.jobs import handover  # (it imports the worker runtime, which imports us)
 
-    await handover.check_inputs(
+    inputs = await handover.check_inputs(
         session, user, [i.model_dump(exclude_none=True) for i in data.inputs]
     )
+    validate_input_types(spec, inputs)
     pinned_pool: str | None = None
     if data.account_id is not None:
         try:
@@ -175,11 +229,13 @@ async def create_many(
     registry: Registry,
     settings: Settings,
     bus: EventBus,
+    link: Link | None = None,
 ) -> builtins.list[Job]:
     """Several jobs at once: all of them or none (a refused one is named by its place,
     `jobs.2.params.prompt`), in one transaction that takes them from the daily quota
-    together and reads what their wait reasons need once."""
-    return await _create(session, user, items, registry=registry, bus=bus, numbered=True)
+    together and reads what their wait reasons need once. `link` adds rows of another
+    feature that point at the new jobs (a scene node each fills), in that transaction."""
+    return await _create(session, user, items, registry=registry, bus=bus, numbered=True, link=link)
 
 
 async def _create(
@@ -190,6 +246,7 @@ async def _create(
     registry: Registry,
     bus: EventBus,
     numbered: bool,
+    link: Link | None = None,
 ) -> builtins.list[Job]:
     jobs: builtins.list[Job] = []
     own: builtins.list[waiting.Own] = []
@@ -205,6 +262,7 @@ async def _create(
             owner_id=user.id,
             workspace_id=data.workspace_id,
             name=data.name,
+            prompt=_prompt(checked.params),
             provider_id=checked.provider_id,
             operation_type=checked.operation_type,
             params=checked.params,
@@ -230,13 +288,21 @@ async def _create(
             JobCost(job_id=job.id, credit_type=pool, credits=credits)
             for pool, credits in mine.costs.items()
         )
+    if link is not None:
+        await link(session, jobs)
     # Counted last: on PostgreSQL this locks the owner's row of the day's usage until the
     # commit, and the poller's count of spent credits updates that row too.
     await quotas_service.take_job(session, user, adding=len(jobs))
     await session.commit()
     for job in jobs:
+        stages.stage("created", job, operation=job.operation_type, priority=job.priority)
         await emit(bus, job, "job.created")
     return jobs
+
+
+def _prompt(params: dict[str, Any]) -> str | None:
+    prompt = params.get("prompt")
+    return prompt if isinstance(prompt, str) and prompt else None
 
 
 async def _check_parents(session: AsyncSession, user: User, ids: Sequence[int]) -> int | None:
@@ -265,32 +331,38 @@ async def _check_parents(session: AsyncSession, user: User, ids: Sequence[int]) 
     return next((i for i in ids if found[i] != JobStatus.COMPLETED), None)
 
 
-async def list(
-    session: AsyncSession,
-    user: User,
-    *,
-    cursor: str | None,
-    limit: int,
-    status: str | None = None,
-    provider_id: str | None = None,
-    operation_type: str | None = None,
-    workspace_id: int | None = None,
-    created_after: dt.datetime | None = None,
-    created_before: dt.datetime | None = None,
-) -> tuple[Sequence[Job], str | None]:
+def filtered(user: User, f: JobFilters) -> Select[Any]:
+    """The user's jobs matching the filters (the list's, and a batch action's selection)."""
     stmt = select(Job).where(Job.owner_id == user.id)
-    if status:
-        stmt = stmt.where(Job.status.in_(status.split(",")))
-    if provider_id:
-        stmt = stmt.where(Job.provider_id == provider_id)
-    if operation_type:
-        stmt = stmt.where(Job.operation_type == operation_type)
-    if workspace_id is not None:
-        stmt = stmt.where(Job.workspace_id == workspace_id)
-    if created_after:
-        stmt = stmt.where(Job.created_at >= created_after)
-    if created_before:
-        stmt = stmt.where(Job.created_at < created_before)
+    if f.status:
+        stmt = stmt.where(Job.status.in_(f.status.split(",")))
+    if f.provider_id:
+        stmt = stmt.where(Job.provider_id == f.provider_id)
+    if f.operation_type:
+        stmt = stmt.where(Job.operation_type == f.operation_type)
+    if f.workspace_id is not None:
+        stmt = stmt.where(Job.workspace_id.in_(workspaces_service.subtree(user.id, f.workspace_id)))
+    if f.created_after:
+        stmt = stmt.where(Job.created_at >= f.created_after)
+    if f.created_before:
+        stmt = stmt.where(Job.created_at < f.created_before)
+    if f.q:
+        pattern = like_pattern(f.q)
+        stmt = stmt.where(
+            or_(Job.prompt.ilike(pattern, escape="\\"), Job.name.ilike(pattern, escape="\\"))
+        )
+    return stmt
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern for `text` anywhere, its own wildcards taken literally."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+async def list(
+    session: AsyncSession, user: User, filters: JobFilters, *, cursor: str | None, limit: int
+) -> tuple[Sequence[Job], str | None]:
+    stmt = filtered(user, filters)
     return await paginate(session, stmt, id_column=Job.id, cursor=cursor, limit=limit)
 
 
@@ -332,7 +404,7 @@ async def update(
     if {"priority", "scheduled_at"} & changes.keys() and job.status != JobStatus.PENDING:
         raise errors.Conflict("only a pending job can be rescheduled", code="job_not_pending")
     values: dict[str, Any] = {}
-    if "priority" in changes and changes["priority"] is not None:
+    if "priority" in changes:
         values["priority"] = changes["priority"]
     if "scheduled_at" in changes:
         values["run_after"] = changes["scheduled_at"]
@@ -379,13 +451,13 @@ async def cancel(
             raise errors.Conflict(f"the job is already {job.status}", code="job_finished")
         if job.cancel_requested_at is not None:
             return job
-        unstoppable = await _runs_on_warning(session, job, registry, settings)
+        unstoppable = await runs_on_warning(session, job, registry, settings)
         if job.status == JobStatus.SUBMITTING:
-            done = await _request_cancel(session, job, reason="the provider call is under way")
+            done = await request_cancel(session, job, reason="the provider call is under way")
         elif unstoppable is not None:
-            done = await _request_cancel(session, job, reason=unstoppable)
+            done = await request_cancel(session, job, reason=unstoppable)
         else:
-            done = await _cancel_now(session, job)
+            done = await cancel_now(session, job)
         if done:
             cancelled = job.status == JobStatus.CANCELLED
             changed = await fail_dependents(session, job) if cancelled else []
@@ -393,13 +465,13 @@ async def cancel(
             for item in (job, *changed):
                 await emit(bus, item)
             if cancelled and job.account_id and job.provider_job_id:
-                await _cancel_at_provider(session, job, registry, settings)
+                await cancel_at_provider(session, job, registry, settings)
             return job
         job = await reload(session, job.id) or job
     raise errors.Conflict("the job kept changing; try again", code="job_busy")
 
 
-async def _runs_on_warning(
+async def runs_on_warning(
     session: AsyncSession, job: Job, registry: Registry, settings: Settings
 ) -> str | None:
     """Why a processing job would run on at the provider if cancelled now, or None."""
@@ -412,7 +484,7 @@ async def _runs_on_warning(
     return cannot_stop(provider, accounts_service.context(account, settings))
 
 
-async def _request_cancel(session: AsyncSession, job: Job, *, reason: str) -> bool:
+async def request_cancel(session: AsyncSession, job: Job, *, reason: str) -> bool:
     now = clock.now()
     asked = await session.execute(
         sql_update_job(job.id)
@@ -426,20 +498,11 @@ async def _request_cancel(session: AsyncSession, job: Job, *, reason: str) -> bo
     return True
 
 
-async def _cancel_now(session: AsyncSession, job: Job) -> bool:
+async def cancel_now(session: AsyncSession, job: Job) -> bool:
     was, account_id = job.status, job.account_id
     now = clock.now()
     result = await session.execute(
-        sql_update_job(job.id)
-        .where(Job.status == was)
-        .values(
-            status=JobStatus.CANCELLED.value,
-            lease_owner=None,
-            lease_until=None,
-            wait_reason=None,
-            completed_at=now,
-            updated_at=now,
-        )
+        sql_update_job(job.id).where(Job.status == was).values(ending(JobStatus.CANCELLED, now))
     )
     if not result.rowcount:  # type: ignore[attr-defined]
         return False
@@ -450,6 +513,7 @@ async def _cancel_now(session: AsyncSession, job: Job) -> bool:
         )
         job.reserved_credits = 0.0
     note(job, "cancelled", was=was)
+    stages.stage("cancelled", job, was=was)
     return True
 
 
@@ -464,7 +528,7 @@ def cannot_stop(provider: Provider, account: AccountContext) -> str | None:
     )
 
 
-async def _cancel_at_provider(
+async def cancel_at_provider(
     session: AsyncSession,
     job: Job,
     registry: Registry,
@@ -502,12 +566,11 @@ async def fail_dependents(session: AsyncSession, parent: Job) -> builtins.list[J
         ).all()
         frontier = []
         for child in rows:
-            child.status = JobStatus.FAILED.value
-            child.error_class = "dependency"
-            child.error_message = f"job {parent.id} it depends on did not complete"
-            child.wait_reason = None
-            child.completed_at = clock.now()
-            note(child, "failed", reason=child.error_message)
+            why = f"job {parent.id} it depends on did not complete"
+            end = ending(JobStatus.FAILED, clock.now(), error_class="dependency", error_message=why)
+            for column, value in end.items():
+                setattr(child, column, value)
+            note(child, "failed", reason=why)
             changed.append(child)
             frontier.append(child.id)
     return changed

@@ -46,7 +46,8 @@ class _Facts:
     limit: dict[int, int]  # owner -> max concurrent jobs
     running: dict[int, int]  # owner -> jobs in flight
     accounts: Sequence[Row[Any]]  # rows of the columns of ProviderAccount `_account_reason` reads
-    balance: dict[int, float] = field(default_factory=dict)  # account -> its pool's credits
+    # account -> its pool's credits; None: unknown (never read, or not shown: not checked)
+    balance: dict[int, float | None] = field(default_factory=dict)
     busy: dict[int, int] = field(default_factory=dict)  # account -> jobs in flight
 
 
@@ -170,7 +171,7 @@ async def _facts(session: AsyncSession, jobs: Sequence[Job]) -> _Facts:
     ).all()
     account_ids = [r.id for r in rows]
     facts = _Facts(clock.now(), paused, limit, {}, cast(Sequence[Row[Any]], rows))
-    facts.balance = {r.id: r.amount or 0.0 for r in rows}
+    facts.balance = {r.id: r.amount for r in rows}
     running: dict[int, int] = defaultdict(int)
     busy: dict[int, int] = defaultdict(int)
     for owner_id, account_id, count in await session.execute(
@@ -216,8 +217,8 @@ def _account_reason(job: Job, facts: _Facts, costs: Mapping[str, float]) -> str 
     if job.credit_type:  # the same rule as claim.account_fits_job
 
         def covered(a: Row[Any]) -> bool:
-            price = costs.get(a.credit_pool or "")
-            return price is not None and (price <= 0 or facts.balance[a.id] >= price)
+            price, balance = costs.get(a.credit_pool or ""), facts.balance[a.id]
+            return price is not None and (price <= 0 or balance is None or balance >= price)
 
         usable = [a for a in usable if covered(a)]
         if not usable:

@@ -2,9 +2,12 @@
 a heartbeat, and wait reasons kept current. Runs inside `pixsim7 serve` (`embedded`) or
 alone (`pixsim7 worker`, `run_process`); any number of them can share one PostgreSQL.
 
-Stopping (SIGTERM) finishes the submit calls under way, then releases what it holds:
-processing jobs go back to the pool of pollable jobs, and a submitting job it could not
-finish has its lease expired so another worker recovers it at once.
+Stopping (SIGTERM, SIGINT) stops claiming at once, finishes the submit calls under way
+(within `shutdown_grace_s`), then releases what it holds: processing jobs go back to the
+pool of pollable jobs, and a submitting job it could not finish has its lease expired so
+another worker recovers it at once. Renders of its own (`local`) end with the process;
+whoever polls them next finds them lost and submits them again, without counting a
+failed attempt.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ import socket
 from collections.abc import AsyncIterator, Callable
 from typing import cast
 
+import structlog
 from fastapi import FastAPI
 from sqlalchemy import Table, bindparam, delete, select, update
 
 from pixsim7 import clock
+from pixsim7.accounts import refresh
 from pixsim7.accounts import service as accounts_service
 from pixsim7.config import Settings
 from pixsim7.db import Database, insert_ignore
@@ -31,14 +36,18 @@ from pixsim7.jobs import claim, scheduler, service, waiting
 from pixsim7.jobs.models import Job, Worker
 from pixsim7.jobs.poller import Poller
 from pixsim7.jobs.runtime import Runtime, WorkerConfig
-from pixsim7.jobs.states import JobStatus
+from pixsim7.jobs.states import TERMINAL, JobStatus
 from pixsim7.logging import get_logger
+from pixsim7.logs import background as logs_background
 from pixsim7.providers.registry import Registry
+from pixsim7.scenes import fills
 
 log = get_logger(__name__)
 STALE_WORKER = dt.timedelta(hours=1)  # rows of workers gone this long are removed
 # Credits added, an account created or back in service: pending jobs may now be served.
 _ACCOUNT_CHANGES = ("account.created", "account.updated")
+_ENDED = frozenset(s.value for s in TERMINAL)
+FILL_BATCH = 50
 
 
 def new_worker_id() -> str:
@@ -53,8 +62,11 @@ class JobWorker:
         self._submits: set[asyncio.Task[None]] = set()
         self._explain_after = 0
         self._unserved = 0  # claims in a row that found pending jobs but could serve none
+        self._job_ended = asyncio.Event()  # wakes the settling of scene fills
 
     async def run(self) -> None:
+        # Every line of this worker's loops (tasks copy the context) names it.
+        structlog.contextvars.bind_contextvars(worker_id=self.rt.worker_id)
         await self._heartbeat()
         log.info("worker started", worker_id=self.rt.worker_id)
         loops = [
@@ -70,8 +82,16 @@ class JobWorker:
                 self._loop(
                     self.poller.round,
                     self.rt.wake_poller,
-                    lambda: self.rt.config.tick_s,
+                    self.rt.poll_wait,
                     self.rt.config.poll_batch,
+                )
+            ),
+            asyncio.create_task(
+                self._loop(
+                    self._settle_fills,
+                    self._job_ended,
+                    lambda: self.rt.config.settle_every_s,
+                    FILL_BATCH,
                 )
             ),
             asyncio.create_task(self._every(self.rt.config.heartbeat_s, self._heartbeat)),
@@ -79,6 +99,7 @@ class JobWorker:
             asyncio.create_task(
                 self._every(self.rt.config.account_events_s, self._publish_accounts)
             ),
+            asyncio.create_task(self._every(self.rt.config.refresh_tick_s, self._refresh)),
             asyncio.create_task(self._listen()),
         ]
         try:
@@ -175,14 +196,28 @@ class JobWorker:
         async with self.rt.bus.subscribe() as queue:
             while True:
                 event = await queue.get()
-                pending = event.type.startswith("job.") and event.data.get("status") == "pending"
+                # One job's event, or one for many (a queue selection: their statuses).
+                if event.type == "job.batch":
+                    statuses = set(event.data.get("statuses") or ())
+                else:
+                    statuses = {event.data.get("status")}
+                pending = event.type.startswith("job.") and "pending" in statuses
                 if pending or event.type in ("queue.updated", *_ACCOUNT_CHANGES):
                     self.rt.wake_scheduler.set()
+                if event.type in ("job.updated", "job.batch") and statuses & _ENDED:
+                    self._job_ended.set()
                 if pending and event.data.get("scheduled_at"):
                     due = dt.datetime.fromisoformat(event.data["scheduled_at"])
                     delay = (due - clock.now()).total_seconds()
                     if delay > 0:
                         loop.call_later(delay, self.rt.wake_scheduler.set)
+
+    async def _settle_fills(self) -> int:
+        """Clips generated for scene nodes go into their nodes (scenes/fills.py)."""
+        async with self.rt.db.sessionmaker() as session:
+            return await fills.settle(
+                session, settings=self.rt.settings, bus=self.rt.bus, limit=FILL_BATCH
+            )
 
     async def _heartbeat(self) -> None:
         rt, now = self.rt, clock.now()
@@ -260,6 +295,17 @@ class JobWorker:
         if restored or changed:
             rt.wake_scheduler.set()
 
+    async def _refresh(self) -> None:
+        """Balances due for their periodic read (accounts/refresh.py)."""
+        rt = self.rt
+        if rt.settings.account_refresh_s > 0:
+            read = await refresh.refresh(
+                rt.db, rt.registry, rt.settings, every=rt.settings.account_refresh_s
+            )
+            rt.touch(*read)
+            if read:
+                rt.wake_scheduler.set()
+
     async def _publish_accounts(self) -> None:
         ids, self.rt.touched_accounts = sorted(self.rt.touched_accounts), set()
         if ids:
@@ -269,9 +315,14 @@ class JobWorker:
     async def _drain(self) -> None:
         if self._submits:
             # Bounded: a provider hanging on a create must not outlast the grace a process
-            # manager gives (10 s in Docker). What is still under way is then released
-            # (`_release`), and the next worker asks the provider before submitting again.
-            await asyncio.wait(self._submits, timeout=self.rt.config.shutdown_grace_s)
+            # manager gives (10 s in Docker). What is still under way is then cut off and
+            # released (`_release`): the next worker asks the provider before submitting
+            # again. Cut off, not left running: a call failing as the process closes its
+            # clients would count as the job's failure.
+            _, late = await asyncio.wait(self._submits, timeout=self.rt.config.shutdown_grace_s)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
 
     async def _release(self) -> None:
         rt, now = self.rt, clock.now()
@@ -314,10 +365,21 @@ async def embedded(app: FastAPI, config: WorkerConfig | None = None) -> AsyncIte
         bus=state.bus,
         registry=state.registry,
         settings=state.settings,
-        config=config or WorkerConfig(),
+        config=config or WorkerConfig(shutdown_grace_s=state.settings.shutdown_grace_s),
     )
-    async with running(rt):
-        yield
+    async with running(rt) as worker:
+        # The server's stop (app.stop) stops the worker at once, not once its connections
+        # have closed and the lifespan ends.
+        stopper = asyncio.create_task(_stop_with(state.stopping, worker))
+        try:
+            yield
+        finally:
+            stopper.cancel()
+
+
+async def _stop_with(stopping: asyncio.Event, worker: JobWorker) -> None:
+    await stopping.wait()
+    worker.stop()
 
 
 async def run_process(settings: Settings, config: WorkerConfig) -> None:
@@ -333,7 +395,13 @@ async def run_process(settings: Settings, config: WorkerConfig) -> None:
         async with db.session() as session:
             await accounts_service.ensure_builtin(session, settings)
         rt = Runtime(new_worker_id(), db, bus, registry, settings, config)
-        async with running(rt) as worker:
+        from pixsim7.automation import worker as automation
+
+        async with (
+            logs_background.running(db, settings, process="worker"),
+            running(rt) as worker,
+            automation.running(rt.worker_id, db, bus, registry, settings),
+        ):
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(sig, worker.stop)

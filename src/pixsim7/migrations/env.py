@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import pixsim7.db_models  # noqa: F401  (registers every table)
+from pixsim7.assets.search import include_object
 from pixsim7.db import Base, create_engine
 
 config = context.config
@@ -20,6 +21,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -3,8 +3,10 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from pixsim7 import errors
+from pixsim7.accounts import readiness
 from pixsim7.auth.deps import CurrentUser
 from pixsim7.deps import RegistryDep, SessionDep
+from pixsim7.fields import Text
 from pixsim7.pagination import Page
 from pixsim7.providers.comfyui import service as templates_service
 from pixsim7.providers.schemas import (
@@ -22,8 +24,12 @@ router = APIRouter(prefix="/providers", tags=["providers"])
 
 
 @router.get("", response_model=Page[ProviderRead])
-async def list_providers(_: CurrentUser, registry: RegistryDep) -> Page[ProviderRead]:
-    return Page(items=[provider_read(p) for p in registry.all()])
+async def list_providers(
+    user: CurrentUser, session: SessionDep, registry: RegistryDep
+) -> Page[ProviderRead]:
+    providers = registry.all()
+    missing = await readiness.missing(session, user, providers)
+    return Page(items=[provider_read(p, missing[p.info.id]) for p in providers])
 
 
 @router.get("/comfyui/templates", response_model=Page[WorkflowTemplateRead])
@@ -34,7 +40,7 @@ async def list_templates(user: CurrentUser, session: SessionDep) -> Page[Workflo
 
 @router.put("/comfyui/templates/{operation_type}", response_model=WorkflowTemplateRead)
 async def put_template(
-    operation_type: str, data: WorkflowTemplateWrite, user: CurrentUser, session: SessionDep
+    operation_type: Text, data: WorkflowTemplateWrite, user: CurrentUser, session: SessionDep
 ) -> WorkflowTemplateRead:
     row = await templates_service.put(
         session, user.id, operation_type, name=data.name, workflow=data.workflow
@@ -43,13 +49,16 @@ async def put_template(
 
 
 @router.delete("/comfyui/templates/{operation_type}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_template(operation_type: str, user: CurrentUser, session: SessionDep) -> None:
+async def delete_template(operation_type: Text, user: CurrentUser, session: SessionDep) -> None:
     await templates_service.delete(session, user.id, operation_type)
 
 
 @router.get("/{provider_id}", response_model=ProviderRead)
-async def get_provider(provider_id: str, _: CurrentUser, registry: RegistryDep) -> ProviderRead:
+async def get_provider(
+    provider_id: Text, user: CurrentUser, session: SessionDep, registry: RegistryDep
+) -> ProviderRead:
     provider = registry.get(provider_id)
     if provider is None:
         raise errors.NotFound("unknown provider", code="provider_not_found")
-    return provider_read(provider)
+    missing = await readiness.missing(session, user, [provider])
+    return provider_read(provider, missing[provider_id])

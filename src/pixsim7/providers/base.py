@@ -9,6 +9,8 @@ Errors raised by adapters form one small tree::
       CONCURRENCY        too many jobs at once on this account   -> account cools down, job retries
       INPUT_MODERATION   prompt or input image refused           -> job fails now
       OUTPUT_MODERATION  generated output refused                -> retry within budget
+                         (only a refusal the provider documents as output-side, and not
+                         where it asks not to retry: ProviderInfo.retries_output_moderation)
       TRANSIENT          network, 5xx, high load, rate limit     -> retry with backoff
       INVALID            bad parameters or inputs                -> job fails now
 
@@ -86,6 +88,10 @@ class ProviderStatus(StrEnum):
     FILTERED = "filtered"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    # The provider has no record of it any more through no fault of the job: the renderer
+    # that had it restarted or crashed (our own `local`). Submitted again, not counted as
+    # a failed attempt.
+    LOST = "lost"
 
 
 PROVIDER_TERMINAL: frozenset[ProviderStatus] = frozenset(
@@ -94,6 +100,7 @@ PROVIDER_TERMINAL: frozenset[ProviderStatus] = frozenset(
         ProviderStatus.FILTERED,
         ProviderStatus.FAILED,
         ProviderStatus.CANCELLED,
+        ProviderStatus.LOST,
     }
 )
 
@@ -156,10 +163,20 @@ class ProviderInfo:
     credit_pools: Sequence[str] = ()
     credential_kinds: Sequence[str] = ()  # which of api_key, jwt_token, cookies it uses
     default_max_concurrency: int = 1
+    # Whether `fetch_balance` reports credits: the refresh keeps them fresh and the claim
+    # checks jobs against them. A provider that shows none (Sora) runs its jobs unchecked,
+    # unless the user sets a budget by hand.
+    reports_balance: bool = True
     is_local: bool = False  # renders on this machine, needs no account credentials
     deprecation: str | None = None  # shown to the user when set
     can_find_submissions: bool = True  # can ask "does this attempt exist?" after a crash
     list_polling: bool = False  # one poll call answers for many jobs of one account
+    # Jobs run inside the worker process that submitted them (`local`): only that worker
+    # can poll them while it lives (jobs.runner_id); after it, they are reported lost.
+    runs_in_worker: bool = False
+    # Whether the provider's refusal of a generated output may pass on a new attempt; a
+    # provider that asks not to retry its moderation failures says False (docs/providers.md).
+    retries_output_moderation: bool = True
     poll_interval_s: float = 5.0
     timeout_s: float = 1800.0
 
@@ -176,6 +193,8 @@ class AccountContext:
     cookies: dict[str, str] = field(default_factory=dict)
     provider_user_id: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # e.g. the credit pool to use
+    # An admin vouched for `base_url`: it may be a private address (a ComfyUI on the LAN).
+    base_url_trusted: bool = False
 
     def __repr__(self) -> str:  # never print credentials
         return f"AccountContext(id={self.id}, provider_id={self.provider_id!r})"
@@ -309,6 +328,12 @@ class Provider(abc.ABC):
         self, account: AccountContext, provider_job_ids: Sequence[str]
     ) -> dict[str, PollResult]:
         """Status of many jobs of one account; ids the provider does not know are absent."""
+
+    def lists_jobs(self, account: AccountContext) -> bool:
+        """Whether one `poll` call for this account answers for all its running jobs at the
+        cost of one (a list of the account's jobs): then the poller asks for all of them
+        whenever any is due."""
+        return self.info.list_polling
 
     def can_cancel(self, account: AccountContext) -> bool:
         """Whether `cancel` reaches the provider for this account (some APIs have no

@@ -8,6 +8,11 @@ it and re-raises with its own class. Every other answer is returned for the adap
 
 Only GET is retried, because a repeated POST could create (and charge for) a second job.
 Headers are never logged: they carry API keys and session tokens.
+
+Every connection goes through the outbound policy (`pixsim7.outbound`): an address it
+refuses is an INVALID error that says so and nothing more. Error messages carry the
+method, a short class and the status, never the remote's path or body, so a base URL
+pointed somewhere odd learns nothing from our answers.
 """
 
 from __future__ import annotations
@@ -15,9 +20,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import email.utils
-import functools
 import os
-import ssl
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
@@ -25,7 +28,8 @@ from typing import Any
 import httpx
 import structlog
 
-from pixsim7.providers.base import ErrorClass, ProviderError
+from pixsim7 import outbound
+from pixsim7.providers.base import AccountContext, ErrorClass, ProviderError
 
 log = structlog.get_logger(__name__)
 
@@ -40,12 +44,6 @@ _RETRY_DELAY_S = 0.5
 # reusing one the server just closed fails a POST that cannot safely be retried.
 LIMITS = httpx.Limits(max_connections=250, max_keepalive_connections=125, keepalive_expiry=4)
 POOLS = 16
-
-
-@functools.cache
-def _tls() -> ssl.SSLContext:
-    """One TLS context for every pool: building one reads the CA bundle (about 35 ms)."""
-    return httpx.create_ssl_context()
 
 
 # Failures that happen before any byte of the request leaves: the provider cannot have it.
@@ -82,20 +80,21 @@ def retry_after_seconds(value: str | None) -> float | None:
 
 
 class HttpClient:
-    """An adapter's HTTP client against one base URL."""
+    """An adapter's HTTP client against one base URL, connecting under `policy` (by
+    default: public addresses only)."""
 
     def __init__(
         self,
         base_url: str,
         *,
         timeout_s: float,
+        policy: outbound.Policy | None = None,
         headers: Mapping[str, str] | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout_s = timeout_s
+        self._policy = policy or outbound.Policy()
         self._headers = dict(headers or {})
-        self._transport = transport
         self._clients: list[httpx.AsyncClient] = []
         self._next = 0
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -105,18 +104,15 @@ class HttpClient:
         # adapters from a new loop (tests, CLI commands) gets a fresh pool.
         loop = asyncio.get_running_loop()
         if not self._clients or self._loop is not loop:
-            pools = 1 if self._transport is not None else POOLS
             self._clients = [
                 httpx.AsyncClient(
                     base_url=self.base_url,
                     timeout=httpx.Timeout(self.timeout_s),
                     headers=self._headers,
-                    transport=self._transport,
+                    transport=outbound.transport(self._policy, limits=LIMITS),
                     follow_redirects=True,
-                    limits=LIMITS,
-                    verify=_tls(),
                 )
-                for _ in range(pools)
+                for _ in range(POOLS)
             ]
             self._loop = loop
         self._next = (self._next + 1) % len(self._clients)
@@ -155,20 +151,23 @@ class HttpClient:
         passthrough: Collection[int],
         kwargs: dict[str, Any],
     ) -> httpx.Response:
-        path = httpx.URL(url).path or url
+        path = httpx.URL(url).path or url  # for our logs only, never for the user
         try:
             response = await self._get_client().request(method, url, headers=headers, **kwargs)
+        except outbound.Refused as exc:
+            log.info("provider.http.refused", method=method, path=path)
+            raise refused() from exc
         except httpx.TimeoutException as exc:
             log.info("provider.http.timeout", method=method, path=path)
             raise ProviderError(
-                f"timeout on {method} {path}",
+                f"{method} timed out",
                 error_class=ErrorClass.TRANSIENT,
                 in_doubt=_maybe_sent(method, exc),
             ) from exc
         except httpx.TransportError as exc:
             log.info("provider.http.error", method=method, path=path, error=type(exc).__name__)
             raise ProviderError(
-                f"network error on {method} {path}: {type(exc).__name__}",
+                f"{method} failed: network error ({type(exc).__name__})",
                 error_class=ErrorClass.TRANSIENT,
                 in_doubt=_maybe_sent(method, exc),
             ) from exc
@@ -178,7 +177,7 @@ class HttpClient:
             return response
         if status == 429:
             raise ProviderError(
-                f"rate limited on {method} {path}",
+                f"{method} rate limited (HTTP 429)",
                 error_class=ErrorClass.TRANSIENT,
                 code=429,
                 http_status=429,
@@ -186,7 +185,7 @@ class HttpClient:
             )
         if status >= 500:
             raise ProviderError(
-                f"server error {status} on {method} {path}",
+                f"{method} failed: server error (HTTP {status})",
                 error_class=ErrorClass.TRANSIENT,
                 code=status,
                 http_status=status,
@@ -227,6 +226,8 @@ class HttpClient:
                         out.write(chunk)
             os.replace(tmp, dest)
             return dest
+        except outbound.Refused as exc:
+            raise refused() from exc
         except httpx.TimeoutException as exc:
             raise ProviderError("download timed out", error_class=ErrorClass.TRANSIENT) from exc
         except httpx.TransportError as exc:
@@ -240,6 +241,46 @@ class HttpClient:
         clients, self._clients = self._clients, []
         for client in clients:
             await client.aclose()
+
+
+class HttpClients:
+    """An adapter's clients, one per base URL: the provider's default (the operator's
+    setting, whose host is trusted) and each account's own, which connects under `policy`
+    alone unless an admin vouched for it (`outbound.for_base`)."""
+
+    def __init__(
+        self, default_base_url: str, *, timeout_s: float, policy: outbound.Policy | None = None
+    ) -> None:
+        self.default_base_url = default_base_url
+        self._timeout_s = timeout_s
+        self._policy = policy or outbound.Policy()
+        self._clients: dict[tuple[str, bool], HttpClient] = {}
+
+    def get(self, account: AccountContext | None = None) -> HttpClient:
+        base = (account.base_url if account else "") or self.default_base_url
+        trusted = bool(account and account.base_url and account.base_url_trusted)
+        client = self._clients.get((base, trusted))
+        if client is None:
+            rules = outbound.for_base(
+                self._policy, base, configured=self.default_base_url, trusted=trusted
+            )
+            client = HttpClient(base, timeout_s=self._timeout_s, policy=rules)
+            self._clients[(base, trusted)] = client
+        return client
+
+    async def aclose(self) -> None:
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
+
+
+def refused() -> ProviderError:
+    """The outbound policy refused the address: nothing a retry changes."""
+    return ProviderError(
+        f"refused: {outbound.Refused().message} (an admin can allow a host)",
+        error_class=ErrorClass.INVALID,
+        code="outbound_refused",
+    )
 
 
 def _too_big(max_bytes: int) -> ProviderError:

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pixsim7.fields import JsonObject, Text
 from pixsim7.providers.base import OperationSpec, Provider
 
 
@@ -48,9 +49,14 @@ class ProviderRead(BaseModel):
     credit_pools: list[str]
     credential_kinds: list[str]
     default_max_concurrency: int
+    reports_balance: bool  # false: no balance is shown; jobs run unchecked unless budgeted
     is_local: bool
     deprecation: str | None
     operations: list[OperationRead]
+    # For the caller: whether one of their accounts (or a shared one) can run jobs now, and
+    # if not, what is missing ("add a Pixverse account").
+    ready: bool = True
+    missing: str | None = None
 
 
 def operation_read(spec: OperationSpec) -> OperationRead:
@@ -88,15 +94,18 @@ def operation_read(spec: OperationSpec) -> OperationRead:
     )
 
 
-def provider_read(provider: Provider) -> ProviderRead:
+def provider_read(provider: Provider, missing: str | None = None) -> ProviderRead:
     info = provider.info
     return ProviderRead(
+        ready=missing is None,
+        missing=missing,
         id=info.id,
         name=info.name,
         description=info.description,
         credit_pools=list(info.credit_pools),
         credential_kinds=list(info.credential_kinds),
         default_max_concurrency=info.default_max_concurrency,
+        reports_balance=info.reports_balance,
         is_local=info.is_local,
         deprecation=info.deprecation,
         operations=[operation_read(s) for s in provider.operations()],
@@ -106,8 +115,8 @@ def provider_read(provider: Provider) -> ProviderRead:
 class WorkflowTemplateWrite(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(default="", max_length=128)
-    workflow: dict[str, Any]
+    name: Text = Field(default="", max_length=128)
+    workflow: JsonObject
 
 
 class WorkflowTemplateRead(BaseModel):

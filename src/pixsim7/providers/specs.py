@@ -5,7 +5,7 @@ The same spec draws the web UI's form, so every rule lives here once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pixsim7.errors import ValidationFailed
@@ -22,6 +22,8 @@ def validate_params(spec: OperationSpec, params: Mapping[str, Any]) -> dict[str,
     clean: dict[str, Any] = {}
     for p in spec.params:
         value = params.get(p.name)
+        if _blank(p, value):  # a text of only spaces says nothing: as if not given
+            value = None
         if value is None:
             if p.required:
                 errors[f"params.{p.name}"] = "required"
@@ -57,6 +59,31 @@ def validate_input_counts(spec: OperationSpec, counts: Mapping[str, int]) -> Non
             errors[f"inputs.{item.role}"] = f"needs {want} {item.media_type}(s), got {n}"
     if errors:
         raise ValidationFailed("invalid inputs", fields=errors)
+
+
+def validate_input_types(spec: OperationSpec, inputs: Sequence[tuple[str, str | None]]) -> None:
+    """Check each input's media type against its role's: `inputs` are (role, media type)
+    in the order given, a type None when not known yet (a URL not fetched)."""
+    wanted = {i.role: i.media_type for i in spec.inputs}
+    errors: dict[str, str] = {}
+    for n, (role, media_type) in enumerate(inputs):
+        want = wanted.get(role)
+        if want is not None and media_type is not None and media_type != want:
+            errors[f"inputs.{n}"] = f"{role} takes {_a(want)}, not {_a(media_type)}"
+    if errors:
+        raise ValidationFailed("invalid inputs", fields=errors)
+
+
+def _a(media_type: str) -> str:
+    return f"an {media_type}" if media_type[:1] in "aeiou" else f"a {media_type}"
+
+
+def _blank(p: ParamSpec, value: Any) -> bool:
+    return (
+        p.type in (ParamType.STRING, ParamType.TEXT)
+        and isinstance(value, str)
+        and not value.strip()
+    )
 
 
 def _check(p: ParamSpec, value: Any) -> Any:

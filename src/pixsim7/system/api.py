@@ -10,7 +10,11 @@ router.include_router(services.router)
 router.include_router(live.router)
 
 
-@router.get("/health", response_model=Health)
+@router.get(
+    "/health",
+    response_model=Health,
+    responses={503: {"model": Health, "description": "The database does not answer."}},
+)
 async def health(request: Request, response: Response) -> Health:
     result = await service.health(request.app.state.db, request.app.state.bus)
     if result.database != "ok":

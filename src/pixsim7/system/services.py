@@ -3,7 +3,8 @@
 Workers (who they are, their heartbeat, the jobs they hold), the database (dialect,
 migration revision, jobs by status), Redis (reachable, latency, listeners) and, per
 provider, reachability, accounts and jobs in flight. Admins see everything; a user sees
-the ids and counts of their own jobs and the accounts they may use.
+a summary: how many workers live (not their hosts and PIDs), whether each provider is
+reachable (not its URL), their own jobs and the accounts they may use.
 """
 
 from __future__ import annotations
@@ -51,14 +52,14 @@ class WorkerRead(BaseModel):
     heartbeat_at: dt.datetime
     stopping: bool
     jobs_held: int  # every job it holds a live lease on
-    job_ids: list[int]  # of those, the ones the caller may see (admins: all)
+    job_ids: list[int]
 
 
 class ProviderReach(BaseModel):
     id: str
     name: str
     status: Check | str
-    base_url: str | None
+    base_url: str | None  # admins only (an internal host is nobody else's business)
     accounts: int  # accounts the caller may use (admins: all)
     accounts_active: int
     in_flight: int  # the caller's jobs submitting or processing here (admins: everyone's)
@@ -74,7 +75,8 @@ class Services(BaseModel):
     redis_latency_ms: float | None  # a PING's round trip
     event_listeners: int | None  # processes listening on the Redis event channel
     event_subscribers: int  # open event streams and workers in this API process
-    workers: list[WorkerRead]
+    workers_live: int  # heartbeating now
+    workers: list[WorkerRead] | None  # admins only: hosts, PIDs, what each holds
     providers: list[ProviderReach]
 
 
@@ -100,7 +102,7 @@ async def overview(
     revision = None
     if health.database == "ok":
         async with db.sessionmaker() as session:
-            workers = await _workers(session, user)
+            workers = await _workers(session)
             by_status = await _jobs_by_status(session, user)
             accounts = await _accounts(session, user)
             in_flight = await _in_flight(session, user)
@@ -116,13 +118,14 @@ async def overview(
         redis_latency_ms=latency,
         event_listeners=await bus.listener_count() if health.redis == "ok" else None,
         event_subscribers=bus.subscriber_count,
-        workers=workers,
+        workers_live=len(workers),
+        workers=workers if user.is_admin else None,
         providers=[
             ProviderReach(
                 id=pid,
                 name=name,
                 status=status,
-                base_url=url,
+                base_url=url if user.is_admin else None,
                 accounts=accounts.get(pid, (0, 0))[0],
                 accounts_active=accounts.get(pid, (0, 0))[1],
                 in_flight=in_flight.get(pid, 0),
@@ -136,7 +139,7 @@ def _mine(user: User) -> ColumnElement[bool]:
     return true() if user.is_admin else Job.owner_id == user.id
 
 
-async def _workers(session: AsyncSession, user: User) -> list[WorkerRead]:
+async def _workers(session: AsyncSession) -> list[WorkerRead]:
     now = clock.now()
     rows = (
         await session.scalars(
@@ -145,16 +148,16 @@ async def _workers(session: AsyncSession, user: User) -> list[WorkerRead]:
     ).all()
     held = (
         await session.execute(
-            select(Job.lease_owner, Job.id, Job.owner_id).where(
+            select(Job.lease_owner, Job.id).where(
                 Job.lease_owner.in_([w.id for w in rows]),
                 Job.status.in_(_IN_FLIGHT),
                 Job.lease_until >= now,
             )
         )
     ).all()
-    by_worker: dict[str, list[tuple[int, int]]] = {}
-    for owner, job_id, job_owner in held:
-        by_worker.setdefault(str(owner), []).append((job_id, job_owner))
+    by_worker: dict[str, list[int]] = {}
+    for owner, job_id in held:
+        by_worker.setdefault(str(owner), []).append(job_id)
     return [
         WorkerRead(
             id=w.id,
@@ -164,9 +167,7 @@ async def _workers(session: AsyncSession, user: User) -> list[WorkerRead]:
             heartbeat_at=w.heartbeat_at,
             stopping=w.stopping,
             jobs_held=len(by_worker.get(w.id, [])),
-            job_ids=sorted(
-                j for j, owner in by_worker.get(w.id, []) if user.is_admin or owner == user.id
-            ),
+            job_ids=sorted(by_worker.get(w.id, [])),
         )
         for w in rows
     ]

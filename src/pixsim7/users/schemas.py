@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from pixsim7.fields import BigInt, Int, JsonObject, Omittable, Text
 from pixsim7.users.models import Role
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
@@ -53,28 +54,44 @@ class UserCreate(BaseModel):
     username: str | None = Field(
         default=None, min_length=2, max_length=64, pattern=USERNAME_PATTERN
     )
-    password: str = Field(min_length=8, max_length=256)
+    password: Text = Field(min_length=8, max_length=256)
+
+
+class UserAdminCreate(UserCreate):
+    """A user the admin creates (registration open or not)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role = Role.USER
+
+
+class PasswordReset(BaseModel):
+    """An admin sets a user's password (a user who lost theirs); ends their sessions."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    new_password: Text = Field(min_length=8, max_length=256)
 
 
 class MeUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    display_name: str | None = Field(default=None, max_length=128)
+    display_name: Text | None = Field(default=None, max_length=128)
     username: str | None = Field(
         default=None, min_length=2, max_length=64, pattern=USERNAME_PATTERN
     )
-    preferences: dict[str, Any] | None = None
-    current_password: str | None = Field(default=None, max_length=256)
-    new_password: str | None = Field(default=None, min_length=8, max_length=256)
+    preferences: Omittable[JsonObject] = None
+    current_password: Text | None = Field(default=None, max_length=256)
+    new_password: Text | None = Field(default=None, min_length=8, max_length=256)
 
 
 class UserAdminUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    role: Role | None = None
-    is_active: bool | None = None
-    display_name: str | None = Field(default=None, max_length=128)
-    max_jobs_per_day: int | None = Field(default=None, ge=0, le=1_000_000)
-    max_concurrent_jobs: int | None = Field(default=None, ge=0, le=10_000)
-    max_storage_bytes: int | None = Field(default=None, ge=0, le=10**15)
-    max_provider_accounts: int | None = Field(default=None, ge=0, le=10_000)
+    role: Omittable[Role] = None
+    is_active: Omittable[bool] = None
+    display_name: Text | None = Field(default=None, max_length=128)
+    max_jobs_per_day: Omittable[Int] = Field(default=None, ge=0, le=1_000_000)
+    max_concurrent_jobs: Omittable[Int] = Field(default=None, ge=0, le=10_000)
+    max_storage_bytes: Omittable[BigInt] = Field(default=None, ge=0, le=10**15)
+    max_provider_accounts: Omittable[Int] = Field(default=None, ge=0, le=10_000)

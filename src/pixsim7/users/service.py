@@ -98,10 +98,15 @@ async def update_me(session: AsyncSession, user: User, data: MeUpdate) -> bool:
             raise errors.ValidationFailed(
                 "current password is wrong", fields={"current_password": "incorrect"}
             )
-        user.password_hash = await security.hash_password_async(data.new_password)
+        await set_password(user, data.new_password)
         password_changed = True
     await session.flush()
     return password_changed
+
+
+async def set_password(user: User, password: str) -> None:
+    """Store a new password's hash (the caller revokes sessions and commits)."""
+    user.password_hash = await security.hash_password_async(password)
 
 
 async def admin_update(

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Query, status
 
 from pixsim7.auth.deps import CurrentUser
 from pixsim7.deps import SessionDep
+from pixsim7.fields import Id, Text
 from pixsim7.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 from pixsim7.workspaces import service
 from pixsim7.workspaces.schemas import WorkspaceCreate, WorkspaceRead, WorkspaceUpdate
@@ -15,9 +16,9 @@ router = APIRouter(prefix="/workspaces", tags=["workspaces"])
 async def list_workspaces(
     user: CurrentUser,
     session: SessionDep,
-    cursor: str | None = None,
+    cursor: Text | None = None,
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
-    parent_id: int | None = None,
+    parent_id: Id | None = None,
     include_archived: bool = False,
 ) -> Page[WorkspaceRead]:
     rows, next_cursor = await service.list(
@@ -39,17 +40,17 @@ async def create_workspace(
 
 
 @router.get("/{workspace_id}", response_model=WorkspaceRead)
-async def get_workspace(workspace_id: int, user: CurrentUser, session: SessionDep) -> WorkspaceRead:
+async def get_workspace(workspace_id: Id, user: CurrentUser, session: SessionDep) -> WorkspaceRead:
     return WorkspaceRead.model_validate(await service.get_owned(session, user, workspace_id))
 
 
 @router.patch("/{workspace_id}", response_model=WorkspaceRead)
 async def update_workspace(
-    workspace_id: int, data: WorkspaceUpdate, user: CurrentUser, session: SessionDep
+    workspace_id: Id, data: WorkspaceUpdate, user: CurrentUser, session: SessionDep
 ) -> WorkspaceRead:
     return WorkspaceRead.model_validate(await service.update(session, user, workspace_id, data))
 
 
 @router.delete("/{workspace_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_workspace(workspace_id: int, user: CurrentUser, session: SessionDep) -> None:
+async def delete_workspace(workspace_id: Id, user: CurrentUser, session: SessionDep) -> None:
     await service.delete(session, user, workspace_id)

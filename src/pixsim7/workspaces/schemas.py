@@ -4,28 +4,30 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pixsim7.fields import Id, Omittable, Text
+
 Color = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
 
 
 class WorkspaceCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=128)
-    description: str | None = Field(default=None, max_length=10_000)
+    name: Text = Field(min_length=1, max_length=128)
+    description: Text | None = Field(default=None, max_length=10_000)
     color: str | None = Color
-    icon: str | None = Field(default=None, max_length=64)
-    parent_id: int | None = None
+    icon: Text | None = Field(default=None, max_length=64)
+    parent_id: Id | None = None
 
 
 class WorkspaceUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, min_length=1, max_length=128)
-    description: str | None = Field(default=None, max_length=10_000)
+    name: Omittable[Text] = Field(default=None, min_length=1, max_length=128)
+    description: Text | None = Field(default=None, max_length=10_000)
     color: str | None = Color
-    icon: str | None = Field(default=None, max_length=64)
-    parent_id: int | None = None
-    archived: bool | None = None
+    icon: Text | None = Field(default=None, max_length=64)
+    parent_id: Id | None = None
+    archived: Omittable[bool] = None
 
 
 class WorkspaceRead(BaseModel):

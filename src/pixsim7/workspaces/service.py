@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +27,31 @@ async def get_owned(session: AsyncSession, user: User, workspace_id: int) -> Wor
     if ws is None or ws.owner_id != user.id:
         raise WorkspaceNotFound("workspace not found")
     return ws
+
+
+def subtree(owner_id: int, workspace_id: int) -> Select[tuple[int]]:
+    """The ids of the owner's workspace and of every one nested in it, at any depth: what a
+    board shows is what is in it and in its sub-boards, as a folder shows its folders'."""
+    tree = (
+        select(Workspace.id)
+        .where(Workspace.id == workspace_id, Workspace.owner_id == owner_id)
+        .cte("board_tree", recursive=True)
+    )
+    tree = tree.union_all(select(Workspace.id).where(Workspace.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
+async def check_target(session: AsyncSession, user: User, workspace_id: int | None) -> None:
+    """`workspace_id` named in a request as where something goes: the user's own workspace,
+    or a 422 on that field (a 404 would say the thing itself was not found)."""
+    if workspace_id is None:
+        return
+    try:
+        await get_owned(session, user, workspace_id)
+    except errors.NotFound as exc:
+        raise errors.ValidationFailed(
+            "workspace not found", fields={"workspace_id": "not found"}
+        ) from exc
 
 
 async def list(
@@ -60,8 +85,6 @@ async def update(
 ) -> Workspace:
     ws = await get_owned(session, user, workspace_id)
     changes = data.model_dump(exclude_unset=True)
-    if "name" in changes and changes["name"] is None:
-        raise errors.ValidationFailed("name cannot be empty", fields={"name": "required"})
     if changes.get("parent_id") is not None:
         await _check_no_cycle(session, user, ws.id, changes["parent_id"])
     for name, value in changes.items():

@@ -2,11 +2,13 @@
 import {
   useInfiniteQuery,
   useMutation,
+  useQueries,
   useQuery,
   useQueryClient,
 } from "@tanstack/react-query";
 import { client, rawFetch, unwrap, type Schemas } from "src/api/client";
 import type { operations } from "src/api/schema";
+import { currentBoard } from "src/common/board";
 
 export type Asset = Schemas["AssetRead"];
 /** GET /api/v1/assets's filters, as the API names them (paging is the hook's business). */
@@ -36,6 +38,22 @@ export function useAsset(id: number) {
   });
 }
 
+/** Several assets by id (a draft's inputs): those found, once every answer is in; an id
+ * that names nothing the user may see is left out. */
+export function useAssetsById(ids: readonly number[]) {
+  return useQueries({
+    queries: ids.map((id) => ({
+      queryKey: [...assetsKey, "detail", id],
+      queryFn: () => unwrap(client.GET("/api/v1/assets/{asset_id}", path(id))),
+      staleTime: 60_000,
+    })),
+    combine: (results) => ({
+      pending: results.some((r) => r.isPending),
+      assets: new Map(results.flatMap((r) => (r.data ? [[r.data.id, r.data as Asset] as const] : []))),
+    }),
+  });
+}
+
 export type Lineage = Schemas["LineageGraph"];
 
 export function useLineage(id: number, depth = 2) {
@@ -61,6 +79,66 @@ export function useUpdateAsset() {
   });
 }
 
+/** Which assets a batch action is about: ids, or all matching a filter. */
+export type AssetSelection = Schemas["AssetSelection"];
+export type AssetBatch =
+  | { action: "trash"; selection: AssetSelection; force?: boolean }
+  | { action: "restore" | "delete"; selection: AssetSelection }
+  | { action: "favorite"; selection: AssetSelection; favorite: boolean }
+  | { action: "move"; selection: AssetSelection; workspace_id: number | null }
+  | { action: "tags"; selection: AssetSelection; add?: string[]; remove?: string[] };
+
+function batch(request: AssetBatch) {
+  const { selection } = request;
+  switch (request.action) {
+    case "trash":
+      return client.POST("/api/v1/assets/batch/trash", { body: { ...selection, force: request.force ?? false } });
+    case "restore":
+      return client.POST("/api/v1/assets/batch/restore", { body: selection });
+    case "delete":
+      return client.POST("/api/v1/assets/batch/delete", { body: selection });
+    case "favorite":
+      return client.POST("/api/v1/assets/batch/favorite", { body: { ...selection, favorite: request.favorite } });
+    case "move":
+      return client.POST("/api/v1/assets/batch/move", { body: { ...selection, workspace_id: request.workspace_id } });
+    case "tags":
+      return client.POST("/api/v1/assets/batch/tags", { body: { ...selection, add: request.add ?? [], remove: request.remove ?? [] } });
+  }
+}
+
+/** One request for many assets, all or none; answers the ids changed. */
+export function useAssetBatch() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (request: AssetBatch) => (await unwrap(batch(request))).ids,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: assetsKey }),
+  });
+}
+
+export function useEmptyTrash() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async () => (await unwrap(client.POST("/api/v1/assets/trash/empty"))).ids,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: assetsKey }),
+  });
+}
+
+/** Where the zip of a selection downloads from (a GET the login cookie authenticates, so a
+ * plain link streams it to disk). */
+export function downloadUrl(selection: AssetSelection): string {
+  const params = new URLSearchParams();
+  if (selection.ids) for (const id of selection.ids) params.append("ids", String(id));
+  else {
+    for (const [key, value] of Object.entries(selection.filter ?? {})) {
+      if (value !== undefined && value !== null && value !== "" && ["media_type", "provider_id", "workspace_id", "tag", "q", "favorite", "trashed"].includes(key)) {
+        params.set(key, String(value));
+      }
+    }
+  }
+  return `/api/v1/assets/download?${params}`;
+}
+
+/** DELETE: to the trash, or for good when it is there already. */
 export function useDeleteAsset() {
   const queryClient = useQueryClient();
   return useMutation({
@@ -76,9 +154,17 @@ export function useUpload() {
     mutationFn: async (file: File): Promise<Asset> => {
       const form = new FormData();
       form.append("file", file, file.name);
+      // An upload lands in the board worked in.
+      const board = currentBoard();
+      if (board) form.append("workspace_id", String(board));
       const response = await rawFetch("/api/v1/assets/upload", { method: "POST", body: form });
       return (await response.json()) as Asset;
     },
     onSuccess: () => queryClient.invalidateQueries({ queryKey: assetsKey }),
   });
+}
+
+/** A frame of a video (its last unless `atSec` says) kept as a picture in the library. */
+export async function takeFrame(id: number, atSec?: number): Promise<Asset> {
+  return unwrap(client.POST("/api/v1/assets/{asset_id}/frames", { ...path(id), body: atSec === undefined ? {} : { at_sec: atSec } }));
 }

@@ -19,6 +19,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly fields: Record<string, string> = {},
+    /** The whole error object, for what some errors add (`problems`, `current_version`). */
+    readonly detail: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -29,6 +31,20 @@ let onUnauthorized: () => void = () => {};
 /** The router registers where a rejected token sends the user. */
 export function setUnauthorizedHandler(handler: () => void) {
   onUnauthorized = handler;
+}
+
+type ServerErrorHandler = (method: string, url: string, status: number, requestId: string | null) => void;
+let onServerError: ServerErrorHandler = () => {};
+
+/** The error reporter (clientLog.ts) hears of every API call answered with a 5xx. */
+export function setServerErrorHandler(handler: ServerErrorHandler) {
+  onServerError = handler;
+}
+
+function checkServerError(method: string, url: string, response: Response) {
+  if (response.status >= 500) {
+    onServerError(method, url, response.status, response.headers.get("X-Request-ID"));
+  }
 }
 
 function authHeaders(headers: Headers) {
@@ -51,6 +67,7 @@ const auth: Middleware = {
   },
   onResponse({ request, response }) {
     checkUnauthorized(request.url, response.status);
+    checkServerError(request.method, request.url, response);
     return response;
   },
 };
@@ -72,6 +89,7 @@ export async function toApiError(response: Response, body?: unknown): Promise<Ap
     error?.code ?? "http_error",
     error?.message ?? (response.statusText || `request failed (${response.status})`),
     (error?.fields ?? {}) as Record<string, string>,
+    (error ?? {}) as Record<string, unknown>,
   );
 }
 
@@ -90,6 +108,7 @@ export async function rawFetch(url: string, init: RequestInit = {}): Promise<Res
   authHeaders(headers);
   const response = await fetch(url, { ...init, headers });
   checkUnauthorized(url, response.status);
+  checkServerError(init.method ?? "GET", url, response);
   if (!response.ok) throw await toApiError(response);
   return response;
 }

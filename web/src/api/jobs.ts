@@ -12,7 +12,10 @@ export type Job = Schemas["JobRead"];
 export type JobEstimate = Schemas["JobEstimate"];
 /** A priced request, or the API's reasons (422) why it would be refused. */
 export type EstimateResult = { estimate: JobEstimate; invalid?: undefined } | { estimate?: undefined; invalid: ApiError };
-export type JobFilters = { status?: string; provider_id?: string; operation_type?: string };
+export type JobFilters = Schemas["JobFilters"];
+/** Which jobs a batch action is about: ids, or all matching a filter. */
+export type JobSelection = Schemas["JobSelection"];
+export type BatchAction = "cancel" | "retry" | "delete";
 
 export const jobsKey = ["jobs"] as const;
 export const ACTIVE_STATUSES = ["pending", "submitting", "processing"];
@@ -35,13 +38,20 @@ export function useJob(id: number) {
   return useQuery({
     queryKey: [...jobsKey, "detail", id],
     queryFn: () => unwrap(client.GET("/api/v1/jobs/{job_id}", { params: { path: { job_id: id } } })),
+    enabled: id > 0,
   });
 }
+
+/** A job's state can change with no event at all (a worker that died between its commit
+ * and its event): while jobs are active, the counts are also read again every this often. */
+export const STATS_REFRESH_MS = 30_000;
 
 export function useJobStats() {
   return useQuery({
     queryKey: [...jobsKey, "stats"],
     queryFn: () => unwrap(client.GET("/api/v1/jobs/stats")),
+    refetchInterval: ({ state }) =>
+      ACTIVE_STATUSES.some((status) => state.data?.by_status[status]) ? STATS_REFRESH_MS : false,
   });
 }
 
@@ -107,4 +117,31 @@ export const useSetPriority = () =>
 export const usePauseQueue = () =>
   useJobMutation((paused: boolean) =>
     unwrap(client.POST(paused ? "/api/v1/jobs/pause" : "/api/v1/jobs/resume")),
+  );
+
+function batch(action: BatchAction, body: JobSelection) {
+  switch (action) {
+    case "cancel":
+      return client.POST("/api/v1/jobs/batch/cancel", { body });
+    case "retry":
+      return client.POST("/api/v1/jobs/batch/retry", { body });
+    case "delete":
+      return client.POST("/api/v1/jobs/batch/delete", { body });
+  }
+}
+
+/** One request for many jobs, all or none (a 409 names those the action cannot apply to). */
+export const useJobBatch = () =>
+  useJobMutation(async ({ action, selection }: { action: BatchAction; selection: JobSelection }) =>
+    (await unwrap(batch(action, selection))).ids,
+  );
+
+export const useJobsPriority = () =>
+  useJobMutation(async (body: Schemas["JobBatchPriority"]) =>
+    (await unwrap(client.POST("/api/v1/jobs/batch/priority", { body }))).ids,
+  );
+
+export const useMoveJobs = () =>
+  useJobMutation(async (body: Schemas["JobBatchMove"]) =>
+    (await unwrap(client.POST("/api/v1/jobs/batch/move", { body }))).ids,
   );

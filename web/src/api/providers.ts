@@ -7,11 +7,15 @@ export type Operation = Schemas["OperationRead"];
 export type Param = Schemas["ParamRead"];
 export type InputSlot = Schemas["InputRead"];
 
+export const providersKey = ["providers"] as const;
+
 export function useProviders() {
   return useQuery({
-    queryKey: ["providers"],
+    queryKey: providersKey,
     // The list envelope {items, next_cursor}: providers always fit one page.
     queryFn: async () => (await unwrap(client.GET("/api/v1/providers"))).items,
-    staleTime: 5 * 60_000,
+    // Specs hardly change, but whether each can run now follows the accounts (a change
+    // made here invalidates it; one the worker makes is seen within this time).
+    staleTime: 30_000,
   });
 }

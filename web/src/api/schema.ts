@@ -89,6 +89,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accounts/{account_id}/credits/{credit_type}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Clear Credits */
+        delete: operations["clear_credits_api_v1_accounts__account_id__credits__credit_type__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/accounts/{account_id}/sync": {
         parameters: {
             query?: never;
@@ -140,6 +157,168 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/assets/batch/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete Assets
+         * @description Delete the selected trashed assets for good, all or none (409 if one is not in the
+         *     trash); their files go when no other asset uses them.
+         */
+        post: operations["delete_assets_api_v1_assets_batch_delete_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets/batch/favorite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Favorite Assets
+         * @description Mark the selected assets as favourites, or not, all or none.
+         */
+        post: operations["favorite_assets_api_v1_assets_batch_favorite_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets/batch/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move Assets
+         * @description Move the selected assets to a workspace (or out of any), all or none.
+         */
+        post: operations["move_assets_api_v1_assets_batch_move_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets/batch/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore Assets
+         * @description Take the selected assets out of the trash (a filter selects within the trash).
+         */
+        post: operations["restore_assets_api_v1_assets_batch_restore_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets/batch/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tag Assets
+         * @description Add and remove tags on the selected assets, all or none.
+         */
+        post: operations["tag_assets_api_v1_assets_batch_tags_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets/batch/trash": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Trash Assets
+         * @description Move the selected assets to the trash, all or none (409 naming the scenes that play
+         *     any of them, unless `force`).
+         */
+        post: operations["trash_assets_api_v1_assets_batch_trash_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Assets
+         * @description The files of these assets (`ids`), or of all matching the filters, as one zip.
+         */
+        get: operations["download_assets_api_v1_assets_download_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets/trash/empty": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Empty Trash
+         * @description Delete everything in the trash for good.
+         */
+        post: operations["empty_trash_api_v1_assets_trash_empty_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/assets/upload": {
         parameters: {
             query?: never;
@@ -149,7 +328,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Upload */
+        /**
+         * Upload
+         * @description Upload a file as multipart/form-data: the part `file`, and optionally `workspace_id`,
+         *     `description` and `tags` (comma-separated). The same bytes uploaded again answer 200
+         *     with the asset they already are.
+         */
         post: operations["upload_api_v1_assets_upload_post"];
         delete?: never;
         options?: never;
@@ -185,7 +369,12 @@ export interface paths {
         get: operations["get_asset_api_v1_assets__asset_id__get"];
         put?: never;
         post?: never;
-        /** Delete Asset */
+        /**
+         * Delete Asset
+         * @description Move the asset to the trash, or delete it for good if it is there already (its file
+         *     goes when no other asset uses it). 409 naming the scenes that play the asset, unless
+         *     `force` (their nodes are then marked as missing their media).
+         */
         delete: operations["delete_asset_api_v1_assets__asset_id__delete"];
         options?: never;
         head?: never;
@@ -314,6 +503,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/assets/{asset_id}/frames": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take Frame
+         * @description Keep a frame of this video (its last unless `at_sec` says) as a picture in the
+         *     library, linked to the video in the lineage. The same frame again answers 200 with the
+         *     picture it already is.
+         */
+        post: operations["take_frame_api_v1_assets__asset_id__frames_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/assets/{asset_id}/lineage": {
         parameters: {
             query?: never;
@@ -358,7 +569,7 @@ export interface paths {
         };
         /**
          * Get Metadata
-         * @description kind: audio, 3d or adult.
+         * @description The asset's metadata of one kind: `audio`, `3d` or `adult`.
          */
         get: operations["get_metadata_api_v1_assets__asset_id__metadata__kind__get"];
         /** Put Metadata */
@@ -518,8 +729,31 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Register */
+        /**
+         * Register
+         * @description Create an account and sign in to it; 403 `registration_disabled` where closed.
+         */
         post: operations["register_api_v1_auth_register_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/registration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Registration
+         * @description Whether anyone may register here (the sign-in page offers it only then).
+         */
+        get: operations["registration_api_v1_auth_registration_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -560,6 +794,421 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/automation/action-schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Action Schema
+         * @description The typed action schema presets are checked against (the builder's forms).
+         */
+        get: operations["action_schema_api_v1_automation_action_schema_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/agent/commands/next": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Next Command
+         * @description The next ADB command for the agent to run, waiting up to `wait_s` for one (null).
+         */
+        post: operations["next_command_api_v1_automation_agent_commands_next_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/agent/commands/{command_id}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Command Result */
+        post: operations["command_result_api_v1_automation_agent_commands__command_id__result_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/agent/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Heartbeat
+         * @description The devices the agent's ADB server sees now.
+         */
+        post: operations["heartbeat_api_v1_automation_agent_heartbeat_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/agent/pair": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pair
+         * @description Trade the pairing code (sent as the bearer token) for the agent's own token.
+         */
+        post: operations["pair_api_v1_automation_agent_pair_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Agents */
+        get: operations["list_agents_api_v1_automation_agents_get"];
+        put?: never;
+        /**
+         * Create Agent
+         * @description A new agent and its one-time pairing code (valid 15 minutes).
+         */
+        post: operations["create_agent_api_v1_automation_agents_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/agents/{agent_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Agent */
+        get: operations["get_agent_api_v1_automation_agents__agent_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update Agent */
+        patch: operations["update_agent_api_v1_automation_agents__agent_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/automation/agents/{agent_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke Agent
+         * @description The agent's token stops working at once; its devices go offline.
+         */
+        post: operations["revoke_agent_api_v1_automation_agents__agent_id__revoke_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Devices */
+        get: operations["list_devices_api_v1_automation_devices_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/devices/scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Scan Devices
+         * @description Ask the server's own ADB server for its devices now (workers do every 30 s).
+         */
+        post: operations["scan_devices_api_v1_automation_devices_scan_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/devices/{device_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Device */
+        get: operations["get_device_api_v1_automation_devices__device_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update Device */
+        patch: operations["update_device_api_v1_automation_devices__device_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/automation/executions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Executions */
+        get: operations["list_executions_api_v1_automation_executions_get"];
+        put?: never;
+        /**
+         * Create Execution
+         * @description Queue a preset to run for an account on a device (or the first free one).
+         */
+        post: operations["create_execution_api_v1_automation_executions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/executions/{execution_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Execution */
+        get: operations["get_execution_api_v1_automation_executions__execution_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete Execution */
+        delete: operations["delete_execution_api_v1_automation_executions__execution_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/executions/{execution_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel Execution */
+        post: operations["cancel_execution_api_v1_automation_executions__execution_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/executions/{execution_id}/screenshots/{screenshot_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Screenshot */
+        get: operations["get_screenshot_api_v1_automation_executions__execution_id__screenshots__screenshot_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/loops": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Loops */
+        get: operations["list_loops_api_v1_automation_loops_get"];
+        put?: never;
+        /** Create Loop */
+        post: operations["create_loop_api_v1_automation_loops_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/loops/{loop_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Loop */
+        get: operations["get_loop_api_v1_automation_loops__loop_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete Loop */
+        delete: operations["delete_loop_api_v1_automation_loops__loop_id__delete"];
+        options?: never;
+        head?: never;
+        /** Update Loop */
+        patch: operations["update_loop_api_v1_automation_loops__loop_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/automation/loops/{loop_id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause Loop */
+        post: operations["pause_loop_api_v1_automation_loops__loop_id__pause_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/loops/{loop_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume Loop
+         * @description Active again, its failure count cleared (a loop stopped after failures too).
+         */
+        post: operations["resume_loop_api_v1_automation_loops__loop_id__resume_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/loops/{loop_id}/run-now": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run Loop Now
+         * @description Take a step now, whatever the schedule, daily cap or window.
+         */
+        post: operations["run_loop_now_api_v1_automation_loops__loop_id__run_now_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/presets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Presets */
+        get: operations["list_presets_api_v1_automation_presets_get"];
+        put?: never;
+        /** Create Preset */
+        post: operations["create_preset_api_v1_automation_presets_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/presets/{preset_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Preset */
+        get: operations["get_preset_api_v1_automation_presets__preset_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete Preset */
+        delete: operations["delete_preset_api_v1_automation_presets__preset_id__delete"];
+        options?: never;
+        head?: never;
+        /** Update Preset */
+        patch: operations["update_preset_api_v1_automation_presets__preset_id__patch"];
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -569,6 +1218,60 @@ export interface paths {
         };
         /** Events */
         get: operations["events_api_v1_events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/extension": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Bundle */
+        get: operations["get_bundle_api_v1_extension_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/extension/accounts/{account_id}/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open Session
+         * @description Cookies to sign the browser in to the provider as this account (the caller's own).
+         */
+        post: operations["open_session_api_v1_extension_accounts__account_id__session_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/extension/pixsim7-extension.zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download */
+        get: operations["download_api_v1_extension_pixsim7_extension_zip_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -623,6 +1326,106 @@ export interface paths {
         put?: never;
         /** Create Jobs */
         post: operations["create_jobs_api_v1_jobs_batch_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/batch/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel Jobs
+         * @description Cancel the selected jobs that are waiting or running, all or none.
+         */
+        post: operations["cancel_jobs_api_v1_jobs_batch_cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/batch/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete Jobs
+         * @description Delete the selected finished jobs, all or none (their outputs stay).
+         */
+        post: operations["delete_jobs_api_v1_jobs_batch_delete_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/batch/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move Jobs
+         * @description Move the selected jobs to a workspace (or out of any).
+         */
+        post: operations["move_jobs_api_v1_jobs_batch_move_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/batch/priority": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Prioritise Jobs
+         * @description Give the selected waiting jobs this priority, all or none.
+         */
+        post: operations["prioritise_jobs_api_v1_jobs_batch_priority_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/batch/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry Jobs
+         * @description Put the selected failed or cancelled jobs back in the queue, all or none.
+         */
+        post: operations["retry_jobs_api_v1_jobs_batch_retry_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -749,6 +1552,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Logs
+         * @description Stored lines, newest first. Admins see every line; a user, the lines about their
+         *     own requests, jobs and accounts.
+         */
+        get: operations["list_logs_api_v1_logs_get"];
+        put?: never;
+        /**
+         * Post Logs
+         * @description Lines of the web app's or the extension's own (errors they met), stored with the
+         *     server's under the caller's name; rate limited per user.
+         */
+        post: operations["post_logs_api_v1_logs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/logs/jobs/{job_id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Job Timeline
+         * @description The stages of a job's life, across every process that handled it, in order.
+         */
+        get: operations["job_timeline_api_v1_logs_jobs__job_id__timeline_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/logs/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream Logs
+         * @description The live tail: lines stored from now on (or after `after` / `Last-Event-ID`) that
+         *     match the same filters as `GET /logs`.
+         */
+        get: operations["stream_logs_api_v1_logs_stream_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plays": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Plays */
+        get: operations["list_plays_api_v1_plays_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plays/{play_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Play */
+        get: operations["get_play_api_v1_plays__play_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete Play */
+        delete: operations["delete_play_api_v1_plays__play_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Advance Play
+         * @description Apply inputs (all or none); a stale `version` is 409 with `current_version`; each
+         *     save is announced to the owner as `play.updated`.
+         */
+        patch: operations["advance_play_api_v1_plays__play_id__patch"];
+        trace?: never;
+    };
     "/api/v1/providers": {
         parameters: {
             query?: never;
@@ -818,6 +1728,235 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/scenes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Scenes */
+        get: operations["list_scenes_api_v1_scenes_get"];
+        put?: never;
+        /** Create Scene */
+        post: operations["create_scene_api_v1_scenes_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scenes/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import Scenes */
+        post: operations["import_scenes_api_v1_scenes_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scenes/{scene_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Scene */
+        get: operations["get_scene_api_v1_scenes__scene_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Scene
+         * @description 409 naming the scenes that call this one, unless `force` (their calls are then
+         *     marked as missing their scene).
+         */
+        delete: operations["delete_scene_api_v1_scenes__scene_id__delete"];
+        options?: never;
+        head?: never;
+        /** Update Scene */
+        patch: operations["update_scene_api_v1_scenes__scene_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/scenes/{scene_id}/bundle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preview Bundle
+         * @description The scene's bundle as it is now, errors or not: what the editor's preview plays
+         *     (export.json is the same, for scenes without errors).
+         */
+        get: operations["preview_bundle_api_v1_scenes__scene_id__bundle_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scenes/{scene_id}/export.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Json
+         * @description The scene, the scenes it calls and their media (format pixsim7.scene/1).
+         */
+        get: operations["export_json_api_v1_scenes__scene_id__export_json_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scenes/{scene_id}/export.zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Zip
+         * @description A folder that plays from disk: index.html, the player, scene.json, the media.
+         */
+        get: operations["export_zip_api_v1_scenes__scene_id__export_zip_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scenes/{scene_id}/fills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Fills
+         * @description The scene's generations into nodes: waiting, and the newest settled (why one failed).
+         */
+        get: operations["list_fills_api_v1_scenes__scene_id__fills_get"];
+        put?: never;
+        /**
+         * Create Fills
+         * @description Generate clips into video nodes: one job per fill (the body of POST /jobs), all
+         *     queued or none; each completed job's clip is added to its node (a new version).
+         */
+        post: operations["create_fills_api_v1_scenes__scene_id__fills_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scenes/{scene_id}/plays": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create Play */
+        post: operations["create_play_api_v1_scenes__scene_id__plays_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scenes/{scene_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish Scene */
+        post: operations["publish_scene_api_v1_scenes__scene_id__publish_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scenes/{scene_id}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Revisions */
+        get: operations["list_revisions_api_v1_scenes__scene_id__revisions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scenes/{scene_id}/revisions/{version}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore Revision */
+        post: operations["restore_revision_api_v1_scenes__scene_id__revisions__version__restore_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scenes/{scene_id}/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Validate Scene */
+        post: operations["validate_scene_api_v1_scenes__scene_id__validate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/services": {
         parameters: {
             query?: never;
@@ -845,7 +1984,11 @@ export interface paths {
         /** List Users */
         get: operations["list_users_api_v1_users_get"];
         put?: never;
-        post?: never;
+        /**
+         * Admin Create
+         * @description An admin adds a user, whether registration is open or not.
+         */
+        post: operations["admin_create_api_v1_users_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -885,6 +2028,26 @@ export interface paths {
         head?: never;
         /** Admin Update */
         patch: operations["admin_update_api_v1_users__user_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/users/{user_id}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Admin Reset Password
+         * @description An admin sets a user's password; the user's sessions end (the admin's own stays).
+         */
+        post: operations["admin_reset_password_api_v1_users__user_id__password_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/workspaces": {
@@ -934,6 +2097,11 @@ export interface components {
             api_key?: string | null;
             /** Base Url */
             base_url?: string | null;
+            /**
+             * Base Url Trusted
+             * @default false
+             */
+            base_url_trusted?: boolean;
             /** Cookies */
             cookies?: {
                 [key: string]: string;
@@ -953,6 +2121,8 @@ export interface components {
             max_concurrent_jobs?: number | null;
             /** Nickname */
             nickname?: string | null;
+            /** Password */
+            password?: string | null;
             /**
              * Priority
              * @default 0
@@ -967,6 +2137,8 @@ export interface components {
             api_key_hint: string | null;
             /** Base Url */
             base_url: string | null;
+            /** Base Url Trusted */
+            base_url_trusted: boolean;
             /** Can Manage */
             can_manage: boolean;
             /** Cooldown Until */
@@ -976,6 +2148,8 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /** Credit Pool */
+            credit_pool: string | null;
             /** Credits */
             credits: {
                 [key: string]: number;
@@ -992,6 +2166,8 @@ export interface components {
             has_cookies: boolean;
             /** Has Jwt Token */
             has_jwt_token: boolean;
+            /** Has Password */
+            has_password: boolean;
             /** Id */
             id: number;
             /** In Flight Jobs */
@@ -1012,6 +2188,97 @@ export interface components {
             max_concurrent_jobs: number;
             /** Max Concurrent Jobs Ceiling */
             max_concurrent_jobs_ceiling: number;
+            /** Max Concurrent Jobs Setting */
+            max_concurrent_jobs_setting: number | null;
+            /** Mean Generation Seconds */
+            mean_generation_seconds: number | null;
+            /** Nickname */
+            nickname: string | null;
+            /** Owner Id */
+            owner_id: number | null;
+            /** Priority */
+            priority: number;
+            /** Provider Id */
+            provider_id: string;
+            /** Provider User Id */
+            provider_user_id: string | null;
+            /** Status */
+            status: string;
+            /** Status Message */
+            status_message: string | null;
+            /** Success Count */
+            success_count: number;
+            /** Success Rate */
+            success_rate: number | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * AccountSaved
+         * @description An account as created or changed, with what the provider said of it.
+         */
+        AccountSaved: {
+            /** Api Key Hint */
+            api_key_hint: string | null;
+            /** Base Url */
+            base_url: string | null;
+            /** Base Url Trusted */
+            base_url_trusted: boolean;
+            /** Can Manage */
+            can_manage: boolean;
+            check?: components["schemas"]["ProviderCheck"] | null;
+            /** Cooldown Until */
+            cooldown_until: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Credit Pool */
+            credit_pool: string | null;
+            /** Credits */
+            credits: {
+                [key: string]: number;
+            };
+            /** Daily Cap */
+            daily_cap: number | null;
+            /** Email */
+            email: string | null;
+            /** Failure Count */
+            failure_count: number;
+            /** Has Api Key */
+            has_api_key: boolean;
+            /** Has Cookies */
+            has_cookies: boolean;
+            /** Has Jwt Token */
+            has_jwt_token: boolean;
+            /** Has Password */
+            has_password: boolean;
+            /** Id */
+            id: number;
+            /** In Flight Jobs */
+            in_flight_jobs: number;
+            /** Is Builtin */
+            is_builtin: boolean;
+            /** Is Shared */
+            is_shared: boolean;
+            /** Jobs Today */
+            jobs_today: number;
+            /** Jwt Token Hint */
+            jwt_token_hint: string | null;
+            /** Last Synced At */
+            last_synced_at: string | null;
+            /** Last Used At */
+            last_used_at: string | null;
+            /** Max Concurrent Jobs */
+            max_concurrent_jobs: number;
+            /** Max Concurrent Jobs Ceiling */
+            max_concurrent_jobs_ceiling: number;
+            /** Max Concurrent Jobs Setting */
+            max_concurrent_jobs_setting: number | null;
             /** Mean Generation Seconds */
             mean_generation_seconds: number | null;
             /** Nickname */
@@ -1040,13 +2307,17 @@ export interface components {
         };
         /**
          * AccountUpdate
-         * @description Only the fields sent change; a credential sent as null or "" is cleared.
+         * @description Only the fields sent change; a credential sent as null or "" is cleared, and
+         *     `max_concurrent_jobs` sent as null follows the provider's plan again. New credentials,
+         *     base URL or concurrency are checked with the provider at once.
          */
         AccountUpdate: {
             /** Api Key */
             api_key?: string | null;
             /** Base Url */
             base_url?: string | null;
+            /** Base Url Trusted */
+            base_url_trusted?: boolean;
             /** Cookies */
             cookies?: {
                 [key: string]: string;
@@ -1056,17 +2327,177 @@ export interface components {
             /** Email */
             email?: string | null;
             /** Is Shared */
-            is_shared?: boolean | null;
+            is_shared?: boolean;
             /** Jwt Token */
             jwt_token?: string | null;
             /** Max Concurrent Jobs */
             max_concurrent_jobs?: number | null;
             /** Nickname */
             nickname?: string | null;
+            /** Password */
+            password?: string | null;
             /** Priority */
-            priority?: number | null;
+            priority?: number;
             /** Status */
-            status?: string | null;
+            status?: string;
+        };
+        /**
+         * ActionSchema
+         * @description What the preset builder draws its forms from.
+         */
+        ActionSchema: {
+            /** Account Variables */
+            account_variables: string[];
+            /** Action */
+            action: {
+                [key: string]: unknown;
+            };
+            /** Keys */
+            keys: string[];
+            /** Max Actions */
+            max_actions: number;
+            /** Max Depth */
+            max_depth: number;
+            /** Secret Variables */
+            secret_variables: string[];
+        };
+        /** AgentCommandRead */
+        AgentCommandRead: {
+            /** Command */
+            command: string;
+            /** Id */
+            id: number;
+            /** Op */
+            op: string;
+            /** Serial */
+            serial: string;
+        };
+        /** AgentCreate */
+        AgentCreate: {
+            /** Name */
+            name: string;
+        };
+        /** AgentPairing */
+        AgentPairing: {
+            agent: components["schemas"]["AgentRead"];
+            /** Command */
+            command: string;
+            /** Pairing Code */
+            pairing_code: string;
+        };
+        /** AgentRead */
+        AgentRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Devices */
+            devices: number;
+            /** Hostname */
+            hostname: string | null;
+            /** Id */
+            id: number;
+            /** Is Shared */
+            is_shared: boolean;
+            /** Last Seen At */
+            last_seen_at: string | null;
+            /** Name */
+            name: string;
+            /** Owner Id */
+            owner_id: number;
+            /** Pairing Expires At */
+            pairing_expires_at: string | null;
+            /** Status */
+            status: string;
+            /** Version */
+            version: string | null;
+        };
+        /** AgentResult */
+        AgentResult: {
+            /** Error */
+            error?: string | null;
+            /**
+             * Output B64
+             * @default
+             */
+            output_b64?: string;
+        };
+        /** AgentUpdate */
+        AgentUpdate: {
+            /** Is Shared */
+            is_shared?: boolean;
+            /** Name */
+            name?: string;
+        };
+        /**
+         * AssertElement
+         * @description Fails the execution with `message` unless the element is (or, with present=false,
+         *     is not) on screen.
+         */
+        AssertElement: {
+            element: components["schemas"]["Element"];
+            /** Message */
+            message?: string | null;
+            /**
+             * Present
+             * @default true
+             */
+            present?: boolean;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "assert_element";
+        };
+        /** AssetBatchFavorite */
+        AssetBatchFavorite: {
+            /** Favorite */
+            favorite: boolean;
+            filter?: components["schemas"]["AssetFilters"] | null;
+            /** Ids */
+            ids?: number[] | null;
+        };
+        /** AssetBatchMove */
+        AssetBatchMove: {
+            filter?: components["schemas"]["AssetFilters"] | null;
+            /** Ids */
+            ids?: number[] | null;
+            /**
+             * Workspace Id
+             * @description the workspace to move them to; null: none
+             */
+            workspace_id: number | null;
+        };
+        /**
+         * AssetBatchResult
+         * @description The assets the action changed.
+         */
+        AssetBatchResult: {
+            /** Ids */
+            ids: number[];
+        };
+        /** AssetBatchTags */
+        AssetBatchTags: {
+            /** Add */
+            add?: string[];
+            filter?: components["schemas"]["AssetFilters"] | null;
+            /** Ids */
+            ids?: number[] | null;
+            /** Remove */
+            remove?: string[];
+        };
+        /** AssetBatchTrash */
+        AssetBatchTrash: {
+            filter?: components["schemas"]["AssetFilters"] | null;
+            /**
+             * Force
+             * @description let go of the assets in scenes that play them (else 409)
+             * @default false
+             */
+            force?: boolean;
+            /** Ids */
+            ids?: number[] | null;
         };
         /** AssetDetail */
         AssetDetail: {
@@ -1089,6 +2520,8 @@ export interface components {
             description: string | null;
             /** Duration Sec */
             duration_sec: number | null;
+            /** Favorite */
+            favorite: boolean;
             /** File Size Bytes */
             file_size_bytes: number;
             /** File Url */
@@ -1135,6 +2568,8 @@ export interface components {
             tags: string[];
             /** Thumbnail Url */
             thumbnail_url: string | null;
+            /** Trashed At */
+            trashed_at: string | null;
             /**
              * Updated At
              * Format: date-time
@@ -1147,6 +2582,36 @@ export interface components {
             /** Workspace Id */
             workspace_id: number | null;
         };
+        /**
+         * AssetFilters
+         * @description What the gallery is narrowed to: the list's query, and a batch action's selection.
+         */
+        AssetFilters: {
+            /** Created After */
+            created_after?: string | null;
+            /** Created Before */
+            created_before?: string | null;
+            /** Favorite */
+            favorite?: boolean | null;
+            media_type?: components["schemas"]["MediaType"] | null;
+            /** Provider Id */
+            provider_id?: string | null;
+            /** Q */
+            q?: string | null;
+            /** @default newest */
+            sort?: components["schemas"]["Sort"];
+            /** Source Job Id */
+            source_job_id?: number | null;
+            /** Tag */
+            tag?: string | null;
+            /**
+             * Trashed
+             * @default false
+             */
+            trashed?: boolean;
+            /** Workspace Id */
+            workspace_id?: number | null;
+        };
         /** AssetPage */
         AssetPage: {
             /** Items */
@@ -1155,6 +2620,13 @@ export interface components {
             next_cursor?: string | null;
             /** Total */
             total: number;
+            /**
+             * Total Exact
+             * @default true
+             */
+            total_exact?: boolean;
+            /** Trash Days */
+            trash_days?: number | null;
         };
         /** AssetRead */
         AssetRead: {
@@ -1177,6 +2649,8 @@ export interface components {
             description: string | null;
             /** Duration Sec */
             duration_sec: number | null;
+            /** Favorite */
+            favorite: boolean;
             /** File Size Bytes */
             file_size_bytes: number;
             /** File Url */
@@ -1221,6 +2695,8 @@ export interface components {
             tags: string[];
             /** Thumbnail Url */
             thumbnail_url: string | null;
+            /** Trashed At */
+            trashed_at: string | null;
             /**
              * Updated At
              * Format: date-time
@@ -1233,22 +2709,34 @@ export interface components {
             /** Workspace Id */
             workspace_id: number | null;
         };
+        /**
+         * AssetSelection
+         * @description The assets a batch action is about: these ids, or every asset matching a filter.
+         *     All or none: one id the user does not own makes it a 404 and nothing changes.
+         */
+        AssetSelection: {
+            filter?: components["schemas"]["AssetFilters"] | null;
+            /** Ids */
+            ids?: number[] | null;
+        };
         /** AssetUpdate */
         AssetUpdate: {
             /** Age Restricted */
-            age_restricted?: boolean | null;
+            age_restricted?: boolean;
             /** Content Category */
             content_category?: string | null;
-            content_domain?: components["schemas"]["ContentDomain"] | null;
-            content_rating?: components["schemas"]["ContentRating"] | null;
+            content_domain?: components["schemas"]["ContentDomain"];
+            content_rating?: components["schemas"]["ContentRating"];
             /** Description */
             description?: string | null;
+            /** Favorite */
+            favorite?: boolean;
             /** Searchable */
-            searchable?: boolean | null;
+            searchable?: boolean;
             /** Style Tags */
-            style_tags?: string[] | null;
+            style_tags?: string[];
             /** Tags */
-            tags?: string[] | null;
+            tags?: string[];
             /** Workspace Id */
             workspace_id?: number | null;
         };
@@ -1365,6 +2853,146 @@ export interface components {
             /** Updates */
             updates: components["schemas"]["CreditUpdate"][];
         };
+        /** Bundle */
+        Bundle: {
+            /** Assets */
+            assets?: {
+                [key: string]: components["schemas"]["BundleAsset"];
+            };
+            /**
+             * Format
+             * @constant
+             */
+            format: "pixsim7.scene/1";
+            /** Root */
+            root: number;
+            /** Scenes */
+            scenes: components["schemas"]["BundleScene"][];
+        };
+        /** BundleAsset */
+        BundleAsset: {
+            /** Duration */
+            duration?: number | null;
+            /** Height */
+            height?: number | null;
+            /** Media Type */
+            media_type: string;
+            /** Mime Type */
+            mime_type: string;
+            /** Poster */
+            poster?: string | null;
+            /** Src */
+            src: string;
+            /** Width */
+            width?: number | null;
+        };
+        /**
+         * BundleRead
+         * @description The built extension this server offers for download.
+         */
+        BundleRead: {
+            /** Available */
+            available: boolean;
+            /** Download Url */
+            download_url: string;
+            /** Sha256 */
+            sha256: string | null;
+            /** Size Bytes */
+            size_bytes: number | null;
+            /** Version */
+            version: string | null;
+        };
+        /** BundleScene */
+        BundleScene: {
+            /** Description */
+            description?: string | null;
+            /** Edges */
+            edges?: components["schemas"]["Edge"][];
+            /** Flags */
+            flags?: {
+                [key: string]: boolean | number | string | (boolean | number | string)[] | null;
+            };
+            /** Id */
+            id: number;
+            /** Nodes */
+            nodes?: (components["schemas"]["VideoNode"] | components["schemas"]["ChoiceNode"] | components["schemas"]["ConditionNode"] | components["schemas"]["MiniGameNode"] | components["schemas"]["EndNode"] | components["schemas"]["SceneCallNode"] | components["schemas"]["ReturnNode"])[];
+            /** Start */
+            start?: string | null;
+            /** Title */
+            title: string;
+        };
+        /** ChoiceNode */
+        ChoiceNode: {
+            /** Id */
+            id: string;
+            /** Label */
+            label?: string | null;
+            position?: components["schemas"]["Position"] | null;
+            /** Prompt */
+            prompt?: string | null;
+            timeout?: components["schemas"]["Timeout"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "choice";
+        };
+        /** ClientLogAccepted */
+        ClientLogAccepted: {
+            /** Accepted */
+            accepted: number;
+        };
+        /** ClientLogBatch */
+        ClientLogBatch: {
+            /** Lines */
+            lines: components["schemas"]["ClientLogLine"][];
+        };
+        /**
+         * ClientLogLine
+         * @description One line of the web app's or the extension's own log (an error it met).
+         */
+        ClientLogLine: {
+            /**
+             * Account Id
+             * @description an account of the caller's
+             */
+            account_id?: number | null;
+            /**
+             * Context
+             * @description any other fields (not named as a stored column is)
+             */
+            context?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Job Id
+             * @description a job of the caller's it is about
+             */
+            job_id?: number | null;
+            /**
+             * Level
+             * @default error
+             * @enum {string}
+             */
+            level?: "debug" | "info" | "warning" | "error" | "critical";
+            /** Logger */
+            logger?: string | null;
+            /** Message */
+            message: string;
+            /**
+             * Source
+             * @default web
+             * @enum {string}
+             */
+            source?: "web" | "extension";
+            /**
+             * Stack
+             * @description a stack trace
+             */
+            stack?: string | null;
+            /** Url */
+            url?: string | null;
+        };
         /** ClipCreate */
         ClipCreate: {
             /** Clip Asset Id */
@@ -1411,6 +3039,40 @@ export interface components {
             /** Start Time */
             start_time: number;
         };
+        /** Condition */
+        Condition: {
+            /** Flag */
+            flag: string;
+            /**
+             * Op
+             * @enum {string}
+             */
+            op: "eq" | "neq" | "gt" | "lt" | "gte" | "lte" | "includes";
+            /** Value */
+            value?: boolean | number | string | (boolean | number | string)[] | null;
+        };
+        /** ConditionNode */
+        ConditionNode: {
+            /** Flag */
+            flag: string;
+            /** Id */
+            id: string;
+            /** Label */
+            label?: string | null;
+            /**
+             * Op
+             * @enum {string}
+             */
+            op: "eq" | "neq" | "gt" | "lt" | "gte" | "lte" | "includes";
+            position?: components["schemas"]["Position"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "condition";
+            /** Value */
+            value?: boolean | number | string | (boolean | number | string)[] | null;
+        };
         /**
          * ContentDomain
          * @enum {string}
@@ -1437,10 +3099,337 @@ export interface components {
                 [key: string]: number;
             };
         };
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
+        /** DeviceRead */
+        DeviceRead: {
+            /** Account Id */
+            account_id: number | null;
+            /** Adb State */
+            adb_state: string;
+            /** Agent Id */
+            agent_id: number | null;
+            /** Android Version */
+            android_version: string | null;
+            /** Execution Id */
+            execution_id: number | null;
+            /** Id */
+            id: number;
+            /** Is Shared */
+            is_shared: boolean;
+            /** Last Seen At */
+            last_seen_at: string | null;
+            /** Model */
+            model: string | null;
+            /** Name */
+            name: string | null;
+            /** Owner Id */
+            owner_id: number | null;
+            /** Serial */
+            serial: string;
+            /** Status */
+            status: string;
+        };
+        /** DeviceUpdate */
+        DeviceUpdate: {
+            /** Account Id */
+            account_id?: number | null;
+            /** Is Shared */
+            is_shared?: boolean;
+            /** Name */
+            name?: string | null;
+        };
+        /** Edge */
+        Edge: {
+            /** Conditions */
+            conditions?: components["schemas"]["Condition"][];
+            /** Effects */
+            effects?: components["schemas"]["Effect"][];
+            /** From */
+            from: string;
+            /** Id */
+            id: string;
+            /**
+             * Is Default
+             * @default false
+             */
+            is_default?: boolean;
+            /** Label */
+            label?: string | null;
+            /** Port */
+            port?: string | null;
+            /** To */
+            to: string;
+        };
+        /** Effect */
+        Effect: {
+            /** Flag */
+            flag: string;
+            /**
+             * Op
+             * @enum {string}
+             */
+            op: "set" | "inc" | "dec" | "push" | "toggle";
+            /** Value */
+            value?: boolean | number | string | (boolean | number | string)[] | null;
+        };
+        /**
+         * Element
+         * @description An element of the screen, found in the UI hierarchy dump by any of these (all given
+         *     must match). `index` picks among several matches, in document order.
+         */
+        Element: {
+            /**
+             * Contains
+             * @default false
+             */
+            contains?: boolean;
+            /** Content Desc */
+            content_desc?: string | null;
+            /**
+             * Index
+             * @default 0
+             */
+            index?: number;
+            /** Resource Id */
+            resource_id?: string | null;
+            /** Text */
+            text?: string | null;
+        };
+        /** EndNode */
+        EndNode: {
+            /** Id */
+            id: string;
+            /** Label */
+            label?: string | null;
+            /** Message */
+            message?: string | null;
+            /**
+             * Outcome
+             * @default neutral
+             * @enum {string}
+             */
+            outcome?: "success" | "failure" | "neutral";
+            position?: components["schemas"]["Position"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "end";
+        };
+        /** ErrorDetail */
+        ErrorDetail: {
+            /**
+             * Code
+             * @description machine-readable, e.g. `validation_error`, `job_not_found`
+             */
+            code: string;
+            /**
+             * Fields
+             * @description field (dotted path) -> what is wrong with it
+             */
+            fields: {
+                [key: string]: string;
+            };
+            /** Message */
+            message: string;
+        };
+        /**
+         * ErrorResponse
+         * @description Every error answer of the API.
+         */
+        ErrorResponse: {
+            error: components["schemas"]["ErrorDetail"];
+        };
+        /** ExecutionCreate */
+        ExecutionCreate: {
+            /** Account Id */
+            account_id?: number | null;
+            /** Device Id */
+            device_id?: number | null;
+            /** Preset Id */
+            preset_id: number;
+            /** Variables */
+            variables?: {
+                [key: string]: string;
+            };
+        };
+        /** ExecutionRead */
+        ExecutionRead: {
+            /** Account Id */
+            account_id: number | null;
+            /** Cancel Requested */
+            cancel_requested: boolean;
+            /** Category */
+            category: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Credits Synced */
+            credits_synced: boolean;
+            /** Device Id */
+            device_id: number | null;
+            /** Error Action Path */
+            error_action_path: string | null;
+            /** Error Action Type */
+            error_action_type: string | null;
+            /** Error Message */
+            error_message: string | null;
+            /** Error Params */
+            error_params: {
+                [key: string]: unknown;
+            } | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: number;
+            /** Logs */
+            logs: {
+                [key: string]: unknown;
+            }[];
+            /** Loop Id */
+            loop_id: number | null;
+            /** Owner Id */
+            owner_id: number;
+            /** Preset Id */
+            preset_id: number | null;
+            /** Preset Name */
+            preset_name: string;
+            /** Requested Device Id */
+            requested_device_id: number | null;
+            /** Screenshots */
+            screenshots: components["schemas"]["ScreenshotRead"][];
+            /** Started At */
+            started_at: string | null;
+            /** Status */
+            status: string;
+        };
+        /**
+         * Facets
+         * @description Counts of the matching lines by field value: the newest `scanned` matches (at most
+         *     10,000) among the 100,000 lines up to the newest match, so that they take a bounded
+         *     time.
+         */
+        Facets: {
+            /**
+             * Complete
+             * @description false when lines may match that were not counted (past 10,000 matches, or 100,000 lines or more older than the newest match)
+             */
+            complete: boolean;
+            /** Error Class */
+            error_class: {
+                [key: string]: number;
+            };
+            /** Level */
+            level: {
+                [key: string]: number;
+            };
+            /** Logger */
+            logger: {
+                [key: string]: number;
+            };
+            /** Provider */
+            provider: {
+                [key: string]: number;
+            };
+            /**
+             * Scanned
+             * @description matching lines counted (at most the facet limit)
+             */
+            scanned: number;
+        };
+        /** FillBatch */
+        FillBatch: {
+            /** Fills */
+            fills: components["schemas"]["FillCreate"][];
+        };
+        /**
+         * FillCreate
+         * @description A clip for a video node: the job that makes it (the same body as POST /jobs).
+         */
+        FillCreate: {
+            job: components["schemas"]["JobCreate"];
+            /** Node */
+            node: string;
+        };
+        /** FillList */
+        FillList: {
+            /** Items */
+            items: components["schemas"]["FillRead"][];
+        };
+        /** FillRead */
+        FillRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Job Id */
+            job_id: number;
+            /** Job Status */
+            job_status: string;
+            /** Message */
+            message: string | null;
+            /** Node */
+            node: string;
+            /** Scene Id */
+            scene_id: number;
+            /** Settled At */
+            settled_at: string | null;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "waiting" | "attached" | "failed" | "gone";
+        };
+        /** FlagExpr */
+        FlagExpr: {
+            /** Flag */
+            flag: string;
+        };
+        /**
+         * Frame
+         * @description A labelled rectangle drawn behind the nodes it holds (the editor's grouping).
+         */
+        Frame: {
+            /** Height */
+            height: number;
+            /** Id */
+            id: string;
+            /**
+             * Label
+             * @default
+             */
+            label?: string;
+            /** Width */
+            width: number;
+            /** X */
+            x: number;
+            /** Y */
+            y: number;
+        };
+        /**
+         * FrameRequest
+         * @description Which frame of a video to keep as a picture: `at_sec` into it, or its last.
+         */
+        FrameRequest: {
+            /** At Sec */
+            at_sec?: number | null;
+        };
+        /**
+         * Game
+         * @description A mini-game: its kind and the config of that kind.
+         */
+        Game: {
+            /** Config */
+            config: components["schemas"]["ReflexConfig"] | components["schemas"]["MemoryConfig"];
+            /**
+             * Game
+             * @enum {string}
+             */
+            game: "reflex" | "memory";
         };
         /** Health */
         Health: {
@@ -1464,6 +3453,50 @@ export interface components {
             /** Version */
             version: string;
         };
+        /** Heartbeat */
+        Heartbeat: {
+            /** Devices */
+            devices?: components["schemas"]["ReportedDevice"][];
+            /** Hostname */
+            hostname?: string | null;
+            /** Version */
+            version?: string | null;
+        };
+        /** HeartbeatAnswer */
+        HeartbeatAnswer: {
+            /** Agent Id */
+            agent_id: number;
+            /** Poll S */
+            poll_s: number;
+        };
+        /**
+         * IfElement
+         * @description Runs `actions` when the element is on screen now.
+         */
+        IfElement: {
+            /** Actions */
+            actions?: (components["schemas"]["Wait"] | components["schemas"]["LaunchApp"] | components["schemas"]["StopApp"] | components["schemas"]["Tap"] | components["schemas"]["TypeText"] | components["schemas"]["PressKey"] | components["schemas"]["Swipe"] | components["schemas"]["Screenshot"] | components["schemas"]["WaitForElement"] | components["schemas"]["IfElement"] | components["schemas"]["IfNotElement"] | components["schemas"]["Repeat"] | components["schemas"]["AssertElement"])[];
+            element: components["schemas"]["Element"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "if_element";
+        };
+        /**
+         * IfNotElement
+         * @description Runs `actions` when the element is not on screen now.
+         */
+        IfNotElement: {
+            /** Actions */
+            actions?: (components["schemas"]["Wait"] | components["schemas"]["LaunchApp"] | components["schemas"]["StopApp"] | components["schemas"]["Tap"] | components["schemas"]["TypeText"] | components["schemas"]["PressKey"] | components["schemas"]["Swipe"] | components["schemas"]["Screenshot"] | components["schemas"]["WaitForElement"] | components["schemas"]["IfElement"] | components["schemas"]["IfNotElement"] | components["schemas"]["Repeat"] | components["schemas"]["AssertElement"])[];
+            element: components["schemas"]["Element"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "if_not_element";
+        };
         /** ImportCookies */
         ImportCookies: {
             /** Provider Id */
@@ -1482,26 +3515,6 @@ export interface components {
             cookies: {
                 [key: string]: string;
             } | string;
-        };
-        /** ImportResult */
-        ImportResult: {
-            account: components["schemas"]["AccountRead"];
-            /** Created */
-            created: boolean;
-            /** Credits */
-            credits?: {
-                [key: string]: number;
-            } | null;
-            /** Daily Cap */
-            daily_cap?: number | null;
-            /** Error Class */
-            error_class?: string | null;
-            /** Max Concurrency */
-            max_concurrency?: number | null;
-            /** Message */
-            message?: string | null;
-            /** Ok */
-            ok: boolean;
         };
         /** InputRead */
         InputRead: {
@@ -1528,10 +3541,37 @@ export interface components {
             /** Jobs */
             jobs: components["schemas"]["JobCreate"][];
         };
+        /** JobBatchMove */
+        JobBatchMove: {
+            filter?: components["schemas"]["JobFilters"] | null;
+            /** Ids */
+            ids?: number[] | null;
+            /**
+             * Workspace Id
+             * @description the workspace to move them to; null: none
+             */
+            workspace_id: number | null;
+        };
+        /** JobBatchPriority */
+        JobBatchPriority: {
+            filter?: components["schemas"]["JobFilters"] | null;
+            /** Ids */
+            ids?: number[] | null;
+            /** Priority */
+            priority: number;
+        };
         /** JobBatchRead */
         JobBatchRead: {
             /** Jobs */
             jobs: components["schemas"]["JobRead"][];
+        };
+        /**
+         * JobBatchResult
+         * @description The jobs the action changed.
+         */
+        JobBatchResult: {
+            /** Ids */
+            ids: number[];
         };
         /** JobCreate */
         JobCreate: {
@@ -1618,6 +3658,8 @@ export interface components {
             priority: number;
             /** Progress */
             progress: number | null;
+            /** Prompt */
+            prompt?: string | null;
             /** Provider Id */
             provider_id: string;
             /** Provider Job Id */
@@ -1667,6 +3709,32 @@ export interface components {
             };
             /** Provider Id */
             provider_id: string;
+        };
+        /**
+         * JobFilters
+         * @description What the queue is narrowed to: the list's query, and a batch action's selection.
+         */
+        JobFilters: {
+            /** Created After */
+            created_after?: string | null;
+            /** Created Before */
+            created_before?: string | null;
+            /** Operation Type */
+            operation_type?: string | null;
+            /** Provider Id */
+            provider_id?: string | null;
+            /**
+             * Q
+             * @description text in the prompt or name
+             */
+            q?: string | null;
+            /**
+             * Status
+             * @description comma-separated
+             */
+            status?: string | null;
+            /** Workspace Id */
+            workspace_id?: number | null;
         };
         /**
          * JobInput
@@ -1731,6 +3799,8 @@ export interface components {
             priority: number;
             /** Progress */
             progress: number | null;
+            /** Prompt */
+            prompt?: string | null;
             /** Provider Id */
             provider_id: string;
             /** Provider Job Id */
@@ -1757,6 +3827,17 @@ export interface components {
             /** Workspace Id */
             workspace_id: number | null;
         };
+        /**
+         * JobSelection
+         * @description The jobs a batch action is about: these ids, or every job matching a filter (that
+         *     the action applies to). All or none: one id the user does not own makes it a 404, one
+         *     the action cannot apply to a 409, and nothing changes.
+         */
+        JobSelection: {
+            filter?: components["schemas"]["JobFilters"] | null;
+            /** Ids */
+            ids?: number[] | null;
+        };
         /** JobStats */
         JobStats: {
             /** By Provider */
@@ -1776,12 +3857,36 @@ export interface components {
             /** Paused */
             paused: boolean;
         };
-        /** JobSummary */
+        /**
+         * JobSummary
+         * @description The job that made the asset: what it was asked, where it ran, what it cost.
+         */
         JobSummary: {
+            /** Account Id */
+            account_id?: number | null;
+            /** Account Nickname */
+            account_nickname?: string | null;
+            /** Actual Credits */
+            actual_credits?: number | null;
+            /** Completed At */
+            completed_at?: string | null;
+            /** Created At */
+            created_at?: string | null;
+            /** Credit Type */
+            credit_type?: string | null;
+            /**
+             * Estimated Credits
+             * @default 0
+             */
+            estimated_credits?: number;
             /** Id */
             id: number;
             /** Operation Type */
             operation_type: string;
+            /** Params */
+            params?: {
+                [key: string]: unknown;
+            };
             /** Provider Id */
             provider_id: string;
             /** Status */
@@ -1792,9 +3897,34 @@ export interface components {
             /** Name */
             name?: string | null;
             /** Priority */
-            priority?: number | null;
+            priority?: number;
             /** Scheduled At */
             scheduled_at?: string | null;
+        };
+        /**
+         * Key
+         * @enum {string}
+         */
+        Key: "back" | "home" | "enter" | "menu" | "tab" | "delete" | "app_switch" | "escape" | "power" | "volume_up" | "volume_down";
+        /** LaunchApp */
+        LaunchApp: {
+            /** Activity */
+            activity?: string | null;
+            /** Package */
+            package: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "launch_app";
+        };
+        /**
+         * Layout
+         * @description What the editor draws besides the graph; saved with the scene, not played.
+         */
+        Layout: {
+            /** Frames */
+            frames?: components["schemas"]["Frame"][];
         };
         /** LineageEdgeCreate */
         LineageEdgeCreate: {
@@ -1872,6 +4002,59 @@ export interface components {
             /** Parents */
             parents: components["schemas"]["LineageLink"][];
         };
+        /** LogPage */
+        LogPage: {
+            facets?: components["schemas"]["Facets"] | null;
+            /** Items */
+            items: components["schemas"]["LogRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** LogRead */
+        LogRead: {
+            /** Account Id */
+            account_id: number | null;
+            /** Duration Ms */
+            duration_ms: number | null;
+            /** Error Class */
+            error_class: string | null;
+            /** Event */
+            event: string;
+            /** Exception */
+            exception: string | null;
+            /** Extra */
+            extra: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: number;
+            /** Job Id */
+            job_id: number | null;
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "debug" | "info" | "warning" | "error" | "critical";
+            /** Logger */
+            logger: string;
+            /** Process */
+            process: string;
+            /** Provider */
+            provider: string | null;
+            /** Request Id */
+            request_id: string | null;
+            /** Stage */
+            stage: string | null;
+            /**
+             * Ts
+             * Format: date-time
+             */
+            ts: string;
+            /** User Id */
+            user_id: number | null;
+            /** Worker Id */
+            worker_id: string | null;
+        };
         /** LoginRequest */
         LoginRequest: {
             /**
@@ -1879,6 +4062,8 @@ export interface components {
              * @description email or username
              */
             email: string;
+            /** @default web */
+            kind?: components["schemas"]["SessionKind"];
             /** Password */
             password: string;
         };
@@ -1898,6 +4083,131 @@ export interface components {
              */
             token_type?: "bearer";
             user: components["schemas"]["UserRead"];
+        };
+        /** Loop */
+        Loop: {
+            /** End */
+            end?: number | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            mode: "loop";
+            /** Start */
+            start?: number | null;
+        };
+        /** LoopConfig */
+        LoopConfig: {
+            /** Account Ids */
+            account_ids?: number[];
+            /** Account Presets */
+            account_presets?: {
+                [key: string]: number[];
+            };
+            /** Daily Cap */
+            daily_cap?: number | null;
+            /**
+             * Delay S
+             * @default 0
+             */
+            delay_s?: number;
+            /**
+             * Interval S
+             * @default 3600
+             */
+            interval_s?: number;
+            /**
+             * Max Consecutive Failures
+             * @default 3
+             */
+            max_consecutive_failures?: number;
+            /** Max Credits */
+            max_credits?: number | null;
+            /** Min Credits */
+            min_credits?: number | null;
+            /** Preset Ids */
+            preset_ids?: number[];
+            /**
+             * Provider Id
+             * @default pixverse
+             */
+            provider_id?: string;
+            /** @default interval */
+            schedule?: components["schemas"]["Schedule"];
+            /** @default round_robin */
+            selection?: components["schemas"]["Selection"];
+            /** Skip Success Within H */
+            skip_success_within_h?: number | null;
+            /**
+             * Window End
+             * @default 20:00
+             */
+            window_end?: string;
+            /**
+             * Window Start
+             * @default 08:00
+             */
+            window_start?: string;
+        };
+        /** LoopCreate */
+        LoopCreate: {
+            /**
+             * Active
+             * @default true
+             */
+            active?: boolean;
+            config: components["schemas"]["LoopConfig"];
+            /** Device Id */
+            device_id?: number | null;
+            /** Name */
+            name: string;
+        };
+        /** LoopRead */
+        LoopRead: {
+            /** Config */
+            config: {
+                [key: string]: unknown;
+            };
+            /** Consecutive Failures */
+            consecutive_failures: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Current Execution Id */
+            current_execution_id: number | null;
+            /** Device Id */
+            device_id: number | null;
+            /** Id */
+            id: number;
+            /** Last Run At */
+            last_run_at: string | null;
+            /** Name */
+            name: string;
+            /** Next Run At */
+            next_run_at: string | null;
+            /** Owner Id */
+            owner_id: number;
+            /** Runs Today */
+            runs_today: number;
+            /** Status */
+            status: string;
+            /** Status Message */
+            status_message: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** LoopUpdate */
+        LoopUpdate: {
+            config?: components["schemas"]["LoopConfig"];
+            /** Device Id */
+            device_id?: number | null;
+            /** Name */
+            name?: string;
         };
         /** MeRead */
         MeRead: {
@@ -1944,15 +4254,70 @@ export interface components {
             /** Preferences */
             preferences?: {
                 [key: string]: unknown;
-            } | null;
+            };
             /** Username */
             username?: string | null;
+        };
+        /** Media */
+        Media: {
+            /** Asset Id */
+            asset_id?: number | null;
+            /** End */
+            end?: number | null;
+            /**
+             * Missing
+             * @default false
+             */
+            missing?: boolean;
+            /** Start */
+            start?: number | null;
+            /** Tags */
+            tags?: string[];
         };
         /**
          * MediaType
          * @enum {string}
          */
         MediaType: "video" | "image" | "audio" | "model_3d";
+        /** MemoryConfig */
+        MemoryConfig: {
+            /** Length */
+            length: number;
+            /** Show Ms */
+            show_ms: number;
+            /** Symbols */
+            symbols: string[];
+        };
+        /** MiniGameNode */
+        MiniGameNode: {
+            /** Config */
+            config: components["schemas"]["ReflexConfig"] | components["schemas"]["MemoryConfig"];
+            /**
+             * Game
+             * @enum {string}
+             */
+            game: "reflex" | "memory";
+            /** Id */
+            id: string;
+            /** Label */
+            label?: string | null;
+            position?: components["schemas"]["Position"] | null;
+            /** Score Flag */
+            score_flag?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "mini_game";
+        };
+        /** Normal */
+        Normal: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            mode: "normal";
+        };
         /** OperationRead */
         OperationRead: {
             /** Help */
@@ -1966,6 +4331,14 @@ export interface components {
             /** Type */
             type: string;
         };
+        /** Ordered */
+        Ordered: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            mode: "ordered";
+        };
         /** Page[AccountRead] */
         Page_AccountRead_: {
             /** Items */
@@ -1973,10 +4346,24 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[ExecutionRead] */
+        Page_ExecutionRead_: {
+            /** Items */
+            items: components["schemas"]["ExecutionRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[JobRead] */
         Page_JobRead_: {
             /** Items */
             items: components["schemas"]["JobRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[PresetRead] */
+        Page_PresetRead_: {
+            /** Items */
+            items: components["schemas"]["PresetRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -2015,6 +4402,20 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** PairAnswer */
+        PairAnswer: {
+            /** Agent Id */
+            agent_id: number;
+            /** Token */
+            token: string;
+        };
+        /** PairRequest */
+        PairRequest: {
+            /** Hostname */
+            hostname?: string | null;
+            /** Version */
+            version?: string | null;
+        };
         /** ParamRead */
         ParamRead: {
             /** Choices */
@@ -2037,6 +4438,253 @@ export interface components {
             required: boolean;
             /** Type */
             type: string;
+        };
+        /**
+         * PasswordReset
+         * @description An admin sets a user's password (a user who lost theirs); ends their sessions.
+         */
+        PasswordReset: {
+            /** New Password */
+            new_password: string;
+        };
+        /** PlayCreate */
+        PlayCreate: {
+            /** Label */
+            label?: string | null;
+            /** Seed */
+            seed?: number | null;
+        };
+        /** PlayDetail */
+        PlayDetail: {
+            bundle: components["schemas"]["Bundle"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Label */
+            label: string | null;
+            /** Options */
+            options: {
+                [key: string]: unknown;
+            };
+            /** Scene Id */
+            scene_id: number;
+            /** Scene Version */
+            scene_version: number;
+            /** Seed */
+            seed: number;
+            /** State */
+            state: {
+                [key: string]: unknown;
+            };
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "playing" | "ended";
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /** PlayPage */
+        PlayPage: {
+            /** Items */
+            items: components["schemas"]["PlayRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** PlayRead */
+        PlayRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Label */
+            label: string | null;
+            /** Options */
+            options: {
+                [key: string]: unknown;
+            };
+            /** Scene Id */
+            scene_id: number;
+            /** Scene Version */
+            scene_version: number;
+            /** Seed */
+            seed: number;
+            /** State */
+            state: {
+                [key: string]: unknown;
+            };
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "playing" | "ended";
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * PlayUpdate
+         * @description Inputs applied in order, all or none (a refused one is a 422 naming its index).
+         */
+        PlayUpdate: {
+            /** Inputs */
+            inputs?: {
+                [key: string]: unknown;
+            }[];
+            /** Label */
+            label?: string | null;
+            /** Version */
+            version?: number | null;
+        };
+        /** Pool */
+        Pool: {
+            /**
+             * Count
+             * @default 1
+             */
+            count?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            mode: "pool";
+            /** Tags */
+            tags?: string[];
+        };
+        /** Position */
+        Position: {
+            /** X */
+            x: number;
+            /** Y */
+            y: number;
+        };
+        /**
+         * PresetCategory
+         * @enum {string}
+         */
+        PresetCategory: "login" | "reward" | "other";
+        /** PresetCreate */
+        PresetCreate: {
+            /** Actions */
+            actions: (components["schemas"]["Wait"] | components["schemas"]["LaunchApp"] | components["schemas"]["StopApp"] | components["schemas"]["Tap"] | components["schemas"]["TypeText"] | components["schemas"]["PressKey"] | components["schemas"]["Swipe"] | components["schemas"]["Screenshot"] | components["schemas"]["WaitForElement"] | components["schemas"]["IfElement"] | components["schemas"]["IfNotElement"] | components["schemas"]["Repeat"] | components["schemas"]["AssertElement"])[];
+            /** @default other */
+            category?: components["schemas"]["PresetCategory"];
+            /** Description */
+            description?: string | null;
+            /** Name */
+            name: string;
+            /** Provider Id */
+            provider_id?: string | null;
+            /** Variables */
+            variables?: {
+                [key: string]: string;
+            };
+        };
+        /** PresetRead */
+        PresetRead: {
+            /** Actions */
+            actions: {
+                [key: string]: unknown;
+            }[];
+            /** Can Edit */
+            can_edit: boolean;
+            /** Category */
+            category: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string | null;
+            /** Id */
+            id: number;
+            /** Is Builtin */
+            is_builtin: boolean;
+            /** Name */
+            name: string;
+            /** Owner Id */
+            owner_id: number | null;
+            /** Provider Id */
+            provider_id: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Variables */
+            variables: {
+                [key: string]: string;
+            };
+        };
+        /** PresetUpdate */
+        PresetUpdate: {
+            /** Actions */
+            actions?: (components["schemas"]["Wait"] | components["schemas"]["LaunchApp"] | components["schemas"]["StopApp"] | components["schemas"]["Tap"] | components["schemas"]["TypeText"] | components["schemas"]["PressKey"] | components["schemas"]["Swipe"] | components["schemas"]["Screenshot"] | components["schemas"]["WaitForElement"] | components["schemas"]["IfElement"] | components["schemas"]["IfNotElement"] | components["schemas"]["Repeat"] | components["schemas"]["AssertElement"])[];
+            category?: components["schemas"]["PresetCategory"];
+            /** Description */
+            description?: string | null;
+            /** Name */
+            name?: string;
+            /** Provider Id */
+            provider_id?: string | null;
+            /** Variables */
+            variables?: {
+                [key: string]: string;
+            };
+        };
+        /** PressKey */
+        PressKey: {
+            key: components["schemas"]["Key"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "key";
+        };
+        /** ProblemRead */
+        ProblemRead: {
+            /** Code */
+            code: string;
+            /** Edge */
+            edge?: string | null;
+            /** Message */
+            message: string;
+            /** Node */
+            node?: string | null;
+            /** Scene */
+            scene?: number | null;
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "error" | "warning";
+        };
+        /** Progression */
+        Progression: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            mode: "progression";
+            /** Steps */
+            steps: components["schemas"]["Step"][];
         };
         /**
          * ProviderCheck
@@ -2091,10 +4739,19 @@ export interface components {
             id: string;
             /** Is Local */
             is_local: boolean;
+            /** Missing */
+            missing?: string | null;
             /** Name */
             name: string;
             /** Operations */
             operations: components["schemas"]["OperationRead"][];
+            /**
+             * Ready
+             * @default true
+             */
+            ready?: boolean;
+            /** Reports Balance */
+            reports_balance: boolean;
         };
         /** QueueStateRead */
         QueueStateRead: {
@@ -2115,11 +4772,327 @@ export interface components {
             /** Storage Bytes */
             storage_bytes: number;
         };
+        /** Random */
+        Random: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            mode: "random";
+        };
+        /** ReflexConfig */
+        ReflexConfig: {
+            /** Max Delay Ms */
+            max_delay_ms: number;
+            /** Min Delay Ms */
+            min_delay_ms: number;
+            /** Rounds */
+            rounds: number;
+            /** Success Ratio */
+            success_ratio: number;
+            /** Window Ms */
+            window_ms: number;
+        };
+        /** Registration */
+        Registration: {
+            /** Open */
+            open: boolean;
+        };
+        /**
+         * Repeat
+         * @description Runs `actions` `count` times, or, with `until_element`, until that element is on
+         *     screen; never more than `max_iterations` times.
+         */
+        Repeat: {
+            /** Actions */
+            actions?: (components["schemas"]["Wait"] | components["schemas"]["LaunchApp"] | components["schemas"]["StopApp"] | components["schemas"]["Tap"] | components["schemas"]["TypeText"] | components["schemas"]["PressKey"] | components["schemas"]["Swipe"] | components["schemas"]["Screenshot"] | components["schemas"]["WaitForElement"] | components["schemas"]["IfElement"] | components["schemas"]["IfNotElement"] | components["schemas"]["Repeat"] | components["schemas"]["AssertElement"])[];
+            /** Count */
+            count?: number | null;
+            /**
+             * Delay S
+             * @default 0
+             */
+            delay_s?: number;
+            /**
+             * Max Iterations
+             * @default 100
+             */
+            max_iterations?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "repeat";
+            until_element?: components["schemas"]["Element"] | null;
+        };
+        /** ReportedDevice */
+        ReportedDevice: {
+            /** Android Version */
+            android_version?: string | null;
+            /** Model */
+            model?: string | null;
+            /** Serial */
+            serial: string;
+            /**
+             * State
+             * @default device
+             */
+            state?: string;
+        };
+        /** Restore */
+        Restore: {
+            /** Version */
+            version: number;
+        };
+        /** ReturnNode */
+        ReturnNode: {
+            /** Id */
+            id: string;
+            /** Label */
+            label?: string | null;
+            /** Port */
+            port?: string | null;
+            position?: components["schemas"]["Position"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "return";
+            /** Values */
+            values?: {
+                [key: string]: components["schemas"]["FlagExpr"] | components["schemas"]["ValueExpr"];
+            };
+        };
+        /** RevisionList */
+        RevisionList: {
+            /** Items */
+            items: components["schemas"]["RevisionRead"][];
+        };
+        /** RevisionRead */
+        RevisionRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Node Count */
+            node_count: number;
+            /** Title */
+            title: string;
+            /** Version */
+            version: number;
+        };
         /**
          * Role
          * @enum {string}
          */
         Role: "admin" | "user";
+        /** SceneCallNode */
+        SceneCallNode: {
+            /** Bindings */
+            bindings?: {
+                [key: string]: components["schemas"]["FlagExpr"] | components["schemas"]["ValueExpr"];
+            };
+            /** Id */
+            id: string;
+            /** Label */
+            label?: string | null;
+            /**
+             * Missing
+             * @default false
+             */
+            missing?: boolean;
+            position?: components["schemas"]["Position"] | null;
+            /** Returns */
+            returns?: {
+                [key: string]: string;
+            };
+            /** Scene */
+            scene?: number | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "scene_call";
+        };
+        /** SceneCreate */
+        SceneCreate: {
+            /** Description */
+            description?: string | null;
+            /** Edges */
+            edges?: components["schemas"]["Edge"][];
+            /** Flags */
+            flags?: {
+                [key: string]: boolean | number | string | (boolean | number | string)[] | null;
+            };
+            layout?: components["schemas"]["Layout"] | null;
+            /** Nodes */
+            nodes?: (components["schemas"]["VideoNode"] | components["schemas"]["ChoiceNode"] | components["schemas"]["ConditionNode"] | components["schemas"]["MiniGameNode"] | components["schemas"]["EndNode"] | components["schemas"]["SceneCallNode"] | components["schemas"]["ReturnNode"])[];
+            /** Start */
+            start?: string | null;
+            /** Title */
+            title: string;
+            /** Workspace Id */
+            workspace_id?: number | null;
+        };
+        /** SceneImport */
+        SceneImport: {
+            bundle: components["schemas"]["Bundle"];
+            /** Workspace Id */
+            workspace_id?: number | null;
+        };
+        /** ScenePage */
+        ScenePage: {
+            /** Items */
+            items: components["schemas"]["SceneSummary"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** SceneRead */
+        SceneRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string | null;
+            /** Edges */
+            edges: components["schemas"]["Edge"][];
+            /** Error Count */
+            error_count: number | null;
+            /** Flags */
+            flags: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: number;
+            layout: components["schemas"]["Layout"];
+            /** Node Count */
+            node_count: number;
+            /** Nodes */
+            nodes: (components["schemas"]["VideoNode"] | components["schemas"]["ChoiceNode"] | components["schemas"]["ConditionNode"] | components["schemas"]["MiniGameNode"] | components["schemas"]["EndNode"] | components["schemas"]["SceneCallNode"] | components["schemas"]["ReturnNode"])[];
+            /** Poster Asset Id */
+            poster_asset_id: number | null;
+            /** Problems */
+            problems: components["schemas"]["ProblemRead"][];
+            /** Published At */
+            published_at: string | null;
+            /** Start */
+            start: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "published";
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+            /** Warning Count */
+            warning_count: number | null;
+            /** Workspace Id */
+            workspace_id: number | null;
+        };
+        /** SceneSummary */
+        SceneSummary: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string | null;
+            /** Error Count */
+            error_count: number | null;
+            /** Id */
+            id: number;
+            /** Node Count */
+            node_count: number;
+            /** Poster Asset Id */
+            poster_asset_id: number | null;
+            /** Published At */
+            published_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "published";
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+            /** Warning Count */
+            warning_count: number | null;
+            /** Workspace Id */
+            workspace_id: number | null;
+        };
+        /**
+         * SceneUpdate
+         * @description Any of the fields; `version` is the one the change was made on (409 if stale).
+         */
+        SceneUpdate: {
+            /** Description */
+            description?: string | null;
+            /** Edges */
+            edges?: components["schemas"]["Edge"][] | null;
+            /** Flags */
+            flags?: {
+                [key: string]: boolean | number | string | (boolean | number | string)[] | null;
+            } | null;
+            layout?: components["schemas"]["Layout"] | null;
+            /** Nodes */
+            nodes?: (components["schemas"]["VideoNode"] | components["schemas"]["ChoiceNode"] | components["schemas"]["ConditionNode"] | components["schemas"]["MiniGameNode"] | components["schemas"]["EndNode"] | components["schemas"]["SceneCallNode"] | components["schemas"]["ReturnNode"])[] | null;
+            /** Start */
+            start?: string | null;
+            /** Title */
+            title?: string | null;
+            /** Version */
+            version: number;
+            /** Workspace Id */
+            workspace_id?: number | null;
+        };
+        /**
+         * Schedule
+         * @enum {string}
+         */
+        Schedule: "interval" | "daily_window";
+        /** Screenshot */
+        Screenshot: {
+            /** Label */
+            label?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "screenshot";
+        };
+        /** ScreenshotRead */
+        ScreenshotRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Label */
+            label: string;
+            /** Size Bytes */
+            size_bytes: number;
+            /** Url */
+            url: string;
+        };
         /** SegmentCreate */
         SegmentCreate: {
             /** Description */
@@ -2154,6 +5127,11 @@ export interface components {
             /** Start Time */
             start_time: number;
         };
+        /**
+         * Selection
+         * @enum {string}
+         */
+        Selection: "round_robin" | "most_credits" | "least_credits" | "specific";
         /** Services */
         Services: {
             /**
@@ -2185,8 +5163,30 @@ export interface components {
             /** Redis Latency Ms */
             redis_latency_ms: number | null;
             /** Workers */
-            workers: components["schemas"]["WorkerRead"][];
+            workers: components["schemas"]["WorkerRead"][] | null;
+            /** Workers Live */
+            workers_live: number;
         };
+        /**
+         * SessionCookies
+         * @description An account's stored browser session, for the extension to set on the provider's own
+         *     domain (the extension decides the domain; the server names only the provider).
+         */
+        SessionCookies: {
+            /** Account Id */
+            account_id: number;
+            /** Cookies */
+            cookies: {
+                [key: string]: string;
+            };
+            /** Provider Id */
+            provider_id: string;
+        };
+        /**
+         * SessionKind
+         * @enum {string}
+         */
+        SessionKind: "web" | "extension";
         /** SessionRead */
         SessionRead: {
             /**
@@ -2208,6 +5208,7 @@ export interface components {
             id: string;
             /** Ip Address */
             ip_address: string | null;
+            kind: components["schemas"]["SessionKind"];
             /**
              * Last Used At
              * Format: date-time
@@ -2221,6 +5222,64 @@ export interface components {
          * @enum {string}
          */
         Sort: "newest" | "oldest";
+        /**
+         * StageRead
+         * @description One stage of a job's life, as a process logged it.
+         */
+        StageRead: {
+            /** Account Id */
+            account_id: number | null;
+            /** Duration Ms */
+            duration_ms: number | null;
+            /** Error Class */
+            error_class: string | null;
+            /** Event */
+            event: string;
+            /** Extra */
+            extra: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: number;
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "debug" | "info" | "warning" | "error" | "critical";
+            /** Process */
+            process: string;
+            /** Provider */
+            provider: string | null;
+            /** Stage */
+            stage: string;
+            /**
+             * Ts
+             * Format: date-time
+             */
+            ts: string;
+            /** Worker Id */
+            worker_id: string | null;
+        };
+        /** Step */
+        Step: {
+            /** End */
+            end: number;
+            gate?: components["schemas"]["Game"] | null;
+            /** Label */
+            label: string;
+            /** Start */
+            start: number;
+        };
+        /** StopApp */
+        StopApp: {
+            /** Package */
+            package: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "stop_app";
+        };
         /** SubmissionRead */
         SubmissionRead: {
             /** Account Id */
@@ -2251,6 +5310,27 @@ export interface components {
             /** Status */
             status: string;
         };
+        /** Swipe */
+        Swipe: {
+            /**
+             * Duration Ms
+             * @default 300
+             */
+            duration_ms?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "swipe";
+            /** X1 */
+            x1: number;
+            /** X2 */
+            x2: number;
+            /** Y1 */
+            y1: number;
+            /** Y2 */
+            y2: number;
+        };
         /** SyncResult */
         SyncResult: {
             account: components["schemas"]["AccountRead"];
@@ -2269,6 +5349,49 @@ export interface components {
             /** Ok */
             ok: boolean;
         };
+        /**
+         * Tap
+         * @description At coordinates, or at the centre of an element.
+         */
+        Tap: {
+            element?: components["schemas"]["Element"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "tap";
+            /** X */
+            x?: number | null;
+            /** Y */
+            y?: number | null;
+        };
+        /** Timeline */
+        Timeline: {
+            /** Job Id */
+            job_id: number;
+            /** Stages */
+            stages: components["schemas"]["StageRead"][];
+        };
+        /** Timeout */
+        Timeout: {
+            /** Seconds */
+            seconds: number;
+        };
+        /**
+         * TypeText
+         * @description Types `text` into the focused field; ``{email}``, ``{password}``, ``{nickname}`` and
+         *     the preset's own variables are substituted first (``{{`` is a literal brace).
+         */
+        TypeText: {
+            element?: components["schemas"]["Element"] | null;
+            /** Text */
+            text: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "type_text";
+        };
         /** UploadFromUrl */
         UploadFromUrl: {
             /** Description */
@@ -2285,21 +5408,38 @@ export interface components {
             /** Workspace Id */
             workspace_id?: number | null;
         };
+        /**
+         * UserAdminCreate
+         * @description A user the admin creates (registration open or not).
+         */
+        UserAdminCreate: {
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+            /** Password */
+            password: string;
+            /** @default user */
+            role?: components["schemas"]["Role"];
+            /** Username */
+            username?: string | null;
+        };
         /** UserAdminUpdate */
         UserAdminUpdate: {
             /** Display Name */
             display_name?: string | null;
             /** Is Active */
-            is_active?: boolean | null;
+            is_active?: boolean;
             /** Max Concurrent Jobs */
-            max_concurrent_jobs?: number | null;
+            max_concurrent_jobs?: number;
             /** Max Jobs Per Day */
-            max_jobs_per_day?: number | null;
+            max_jobs_per_day?: number;
             /** Max Provider Accounts */
-            max_provider_accounts?: number | null;
+            max_provider_accounts?: number;
             /** Max Storage Bytes */
-            max_storage_bytes?: number | null;
-            role?: components["schemas"]["Role"] | null;
+            max_storage_bytes?: number;
+            role?: components["schemas"]["Role"];
         };
         /** UserCreate */
         UserCreate: {
@@ -2346,18 +5486,19 @@ export interface components {
             /** Username */
             username: string | null;
         };
-        /** ValidationError */
-        ValidationError: {
-            /** Context */
-            ctx?: Record<string, never>;
-            /** Input */
-            input?: unknown;
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
+        /** ValidationReport */
+        ValidationReport: {
+            /** Errors */
+            errors: number;
+            /** Problems */
+            problems: components["schemas"]["ProblemRead"][];
+            /** Warnings */
+            warnings: number;
+        };
+        /** ValueExpr */
+        ValueExpr: {
+            /** Value */
+            value: boolean | number | string | (boolean | number | string)[] | null;
         };
         /** VariantCreate */
         VariantCreate: {
@@ -2396,6 +5537,59 @@ export interface components {
             variant_type: string;
             /** Width */
             width?: number | null;
+        };
+        /** VideoNode */
+        VideoNode: {
+            /** Id */
+            id: string;
+            /** Label */
+            label?: string | null;
+            /** Media */
+            media?: components["schemas"]["Media"][];
+            /** Playback */
+            playback?: components["schemas"]["Normal"] | components["schemas"]["Loop"] | components["schemas"]["Progression"];
+            position?: components["schemas"]["Position"] | null;
+            /** Selection */
+            selection?: components["schemas"]["Ordered"] | components["schemas"]["Random"] | components["schemas"]["Pool"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "video";
+        };
+        /** Wait */
+        Wait: {
+            /** Seconds */
+            seconds: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "wait";
+        };
+        /** WaitForElement */
+        WaitForElement: {
+            /**
+             * Continue On Timeout
+             * @default false
+             */
+            continue_on_timeout?: boolean;
+            element: components["schemas"]["Element"];
+            /**
+             * Interval S
+             * @default 1
+             */
+            interval_s?: number;
+            /**
+             * Timeout S
+             * @default 10
+             */
+            timeout_s?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "wait_for_element";
         };
         /** WorkerRead */
         WorkerRead: {
@@ -2500,7 +5694,7 @@ export interface components {
         /** WorkspaceUpdate */
         WorkspaceUpdate: {
             /** Archived */
-            archived?: boolean | null;
+            archived?: boolean;
             /** Color */
             color?: string | null;
             /** Description */
@@ -2508,9 +5702,37 @@ export interface components {
             /** Icon */
             icon?: string | null;
             /** Name */
-            name?: string | null;
+            name?: string;
             /** Parent Id */
             parent_id?: number | null;
+        };
+        /** ImportResult */
+        pixsim7__accounts__schemas__ImportResult: {
+            account: components["schemas"]["AccountRead"];
+            /** Created */
+            created: boolean;
+            /** Credits */
+            credits?: {
+                [key: string]: number;
+            } | null;
+            /** Daily Cap */
+            daily_cap?: number | null;
+            /** Error Class */
+            error_class?: string | null;
+            /** Max Concurrency */
+            max_concurrency?: number | null;
+            /** Message */
+            message?: string | null;
+            /** Ok */
+            ok: boolean;
+        };
+        /** ImportResult */
+        pixsim7__scenes__schemas__ImportResult: {
+            scene: components["schemas"]["SceneRead"];
+            /** Scene Ids */
+            scene_ids: {
+                [key: string]: number;
+            };
         };
     };
     responses: never;
@@ -2544,13 +5766,22 @@ export interface operations {
                     "application/json": components["schemas"]["Page_AccountRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2574,16 +5805,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountRead"];
+                    "application/json": components["schemas"]["AccountSaved"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Signed in, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or a quota is used up; `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2610,13 +5877,31 @@ export interface operations {
                     "application/json": components["schemas"]["AccountRead"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2640,16 +5925,61 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportResult"];
+                    "application/json": components["schemas"]["pixsim7__accounts__schemas__ImportResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object's state does not allow this now. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or a quota is used up; `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The provider could not be reached or answered with an error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2674,13 +6004,31 @@ export interface operations {
                     "application/json": components["schemas"]["AccountRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2703,13 +6051,49 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Signed in, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object's state does not allow this now. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2735,16 +6119,61 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountRead"];
+                    "application/json": components["schemas"]["AccountSaved"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Signed in, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object's state does not allow this now. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2773,13 +6202,99 @@ export interface operations {
                     "application/json": components["schemas"]["AccountRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Signed in, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    clear_credits_api_v1_accounts__account_id__credits__credit_type__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: number;
+                credit_type: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2804,13 +6319,40 @@ export interface operations {
                     "application/json": components["schemas"]["SyncResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Signed in, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2835,13 +6377,40 @@ export interface operations {
                     "application/json": components["schemas"]["ProviderCheck"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Signed in, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2857,6 +6426,8 @@ export interface operations {
                 created_after?: string | null;
                 created_before?: string | null;
                 source_job_id?: number | null;
+                favorite?: boolean | null;
+                trashed?: boolean;
                 sort?: components["schemas"]["Sort"];
                 cursor?: string | null;
                 limit?: number;
@@ -2876,13 +6447,422 @@ export interface operations {
                     "application/json": components["schemas"]["AssetPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_assets_api_v1_assets_batch_delete_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetSelection"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetBatchResult"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object's state does not allow this now. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    favorite_assets_api_v1_assets_batch_favorite_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetBatchFavorite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetBatchResult"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    move_assets_api_v1_assets_batch_move_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetBatchMove"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetBatchResult"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    restore_assets_api_v1_assets_batch_restore_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetSelection"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetBatchResult"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    tag_assets_api_v1_assets_batch_tags_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetBatchTags"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetBatchResult"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    trash_assets_api_v1_assets_batch_trash_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetBatchTrash"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetBatchResult"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object's state does not allow this now. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    download_assets_api_v1_assets_download_get: {
+        parameters: {
+            query?: {
+                ids?: number[] | null;
+                media_type?: components["schemas"]["MediaType"] | null;
+                provider_id?: string | null;
+                workspace_id?: number | null;
+                tag?: string | null;
+                q?: string | null;
+                favorite?: boolean | null;
+                trashed?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A zip of the assets' files, streamed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    empty_trash_api_v1_assets_trash_empty_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetBatchResult"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2894,8 +6874,33 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Description */
+                    description?: string | null;
+                    /** Format: binary */
+                    file: string;
+                    /** Source Title */
+                    source_title?: string | null;
+                    /** Source Url */
+                    source_url?: string | null;
+                    tags?: string;
+                    /** Workspace Id */
+                    workspace_id?: number | null;
+                };
+            };
+        };
         responses: {
+            /** @description The same bytes are this asset already. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetRead"];
+                };
+            };
             /** @description Successful Response */
             201: {
                 headers: {
@@ -2903,6 +6908,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssetRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is not of a media type this operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or a quota is used up; `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2920,6 +6970,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The same bytes are this asset already. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetRead"];
+                };
+            };
             /** @description Successful Response */
             201: {
                 headers: {
@@ -2929,13 +6988,49 @@ export interface operations {
                     "application/json": components["schemas"]["AssetRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is not of a media type this operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or a quota is used up; `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2960,20 +7055,40 @@ export interface operations {
                     "application/json": components["schemas"]["AssetDetail"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
     };
     delete_asset_api_v1_assets__asset_id__delete: {
         parameters: {
-            query?: never;
+            query?: {
+                force?: boolean;
+            };
             header?: never;
             path: {
                 asset_id: number;
@@ -2989,13 +7104,31 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3024,13 +7157,40 @@ export interface operations {
                     "application/json": components["schemas"]["AssetRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3055,13 +7215,31 @@ export interface operations {
                     "application/json": components["schemas"]["BranchRead"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3090,13 +7268,40 @@ export interface operations {
                     "application/json": components["schemas"]["BranchRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3120,13 +7325,31 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3156,13 +7379,40 @@ export interface operations {
                     "application/json": components["schemas"]["BranchVariantRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3187,13 +7437,31 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3218,13 +7486,31 @@ export interface operations {
                     "application/json": components["schemas"]["ClipRead"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3253,13 +7539,40 @@ export interface operations {
                     "application/json": components["schemas"]["ClipRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3283,13 +7596,31 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3305,22 +7636,138 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The file. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "image/*": string;
+                    "video/*": string;
                 };
             };
-            /** @description Validation Error */
+            /** @description The range of the file asked for. */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/*": string;
+                    "video/*": string;
+                };
+            };
+            /** @description Unchanged since the ETag given in If-None-Match. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    take_frame_api_v1_assets__asset_id__frames_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                asset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FrameRequest"];
+            };
+        };
+        responses: {
+            /** @description The same bytes are this asset already. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetRead"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or a quota is used up; `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3347,13 +7794,31 @@ export interface operations {
                     "application/json": components["schemas"]["LineageGraph"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3382,13 +7847,49 @@ export interface operations {
                     "application/json": components["schemas"]["LineageEdgeRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object's state does not allow this now. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3412,13 +7913,31 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3444,13 +7963,31 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3482,13 +8019,40 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3512,13 +8076,31 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3534,22 +8116,56 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The file. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "video/mp4": string;
                 };
             };
-            /** @description Validation Error */
+            /** @description The range of the file asked for. */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/mp4": string;
+                };
+            };
+            /** @description Unchanged since the ETag given in If-None-Match. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3574,13 +8190,31 @@ export interface operations {
                     "application/json": components["schemas"]["SegmentRead"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3609,13 +8243,40 @@ export interface operations {
                     "application/json": components["schemas"]["SegmentRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3639,13 +8300,31 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3661,22 +8340,56 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The file. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "image/jpeg": string;
                 };
             };
-            /** @description Validation Error */
+            /** @description The range of the file asked for. */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                };
+            };
+            /** @description Unchanged since the ETag given in If-None-Match. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3701,13 +8414,31 @@ export interface operations {
                     "application/json": components["schemas"]["VariantRead"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3736,13 +8467,40 @@ export interface operations {
                     "application/json": components["schemas"]["VariantRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3766,13 +8524,31 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3799,13 +8575,40 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResponse"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or a quota is used up; `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3825,6 +8628,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
@@ -3847,16 +8659,63 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserRead"];
+                    "application/json": components["schemas"]["LoginResponse"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Signed in, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object's state does not allow this now. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    registration_api_v1_auth_registration_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Registration"];
                 };
             };
         };
@@ -3882,13 +8741,22 @@ export interface operations {
                     "application/json": components["schemas"]["Page_SessionRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3911,13 +8779,1668 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    action_schema_api_v1_automation_action_schema_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionSchema"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    next_command_api_v1_automation_agent_commands_next_post: {
+        parameters: {
+            query?: {
+                wait_s?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentCommandRead"] | null;
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    command_result_api_v1_automation_agent_commands__command_id__result_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                command_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentResult"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    heartbeat_api_v1_automation_agent_heartbeat_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Heartbeat"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeartbeatAnswer"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    pair_api_v1_automation_agent_pair_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PairRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairAnswer"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_agents_api_v1_automation_agents_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentRead"][];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_agent_api_v1_automation_agents_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentPairing"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_agent_api_v1_automation_agents__agent_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agent_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_agent_api_v1_automation_agents__agent_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agent_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Signed in, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    revoke_agent_api_v1_automation_agents__agent_id__revoke_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agent_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_devices_api_v1_automation_devices_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceRead"][];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    scan_devices_api_v1_automation_devices_scan_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceRead"][];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Signed in, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_device_api_v1_automation_devices__device_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                device_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_device_api_v1_automation_devices__device_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                device_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Signed in, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_executions_api_v1_automation_executions_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+                status?: string | null;
+                account_id?: number | null;
+                loop_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ExecutionRead_"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_execution_api_v1_automation_executions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExecutionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_execution_api_v1_automation_executions__execution_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                execution_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_execution_api_v1_automation_executions__execution_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                execution_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The execution is queued or running: cancel it first. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    cancel_execution_api_v1_automation_executions__execution_id__cancel_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                execution_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The execution has already ended. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_screenshot_api_v1_automation_executions__execution_id__screenshots__screenshot_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                execution_id: number;
+                screenshot_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": unknown;
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_loops_api_v1_automation_loops_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoopRead"][];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_loop_api_v1_automation_loops_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoopCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoopRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_loop_api_v1_automation_loops__loop_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loop_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoopRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_loop_api_v1_automation_loops__loop_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loop_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_loop_api_v1_automation_loops__loop_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loop_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoopUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoopRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    pause_loop_api_v1_automation_loops__loop_id__pause_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loop_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoopRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    resume_loop_api_v1_automation_loops__loop_id__resume_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loop_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoopRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    run_loop_now_api_v1_automation_loops__loop_id__run_now_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loop_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A step is under way, or there is no account to run. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_presets_api_v1_automation_presets_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PresetRead_"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_preset_api_v1_automation_presets_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PresetCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresetRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_preset_api_v1_automation_presets__preset_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                preset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresetRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_preset_api_v1_automation_presets__preset_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                preset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Signed in, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_preset_api_v1_automation_presets__preset_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                preset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PresetUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresetRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Signed in, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3936,6 +10459,122 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server-Sent Events, one per state change, until the client leaves. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_bundle_api_v1_extension_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BundleRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    open_session_api_v1_extension_accounts__account_id__session_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionCookies"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    download_api_v1_extension_pixsim7_extension_zip_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
             /** @description Successful Response */
             200: {
                 headers: {
@@ -3943,13 +10582,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3972,6 +10611,15 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            /** @description The database does not answer. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
         };
     };
     list_jobs_api_v1_jobs_get: {
@@ -3979,10 +10627,13 @@ export interface operations {
             query?: {
                 cursor?: string | null;
                 limit?: number;
+                /** @description comma-separated */
                 status?: string | null;
                 provider_id?: string | null;
                 operation_type?: string | null;
                 workspace_id?: number | null;
+                /** @description text in the prompt or name */
+                q?: string | null;
                 created_after?: string | null;
                 created_before?: string | null;
             };
@@ -4001,13 +10652,22 @@ export interface operations {
                     "application/json": components["schemas"]["Page_JobRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4034,13 +10694,40 @@ export interface operations {
                     "application/json": components["schemas"]["JobRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or a quota is used up; `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4067,13 +10754,340 @@ export interface operations {
                     "application/json": components["schemas"]["JobBatchRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or a quota is used up; `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    cancel_jobs_api_v1_jobs_batch_cancel_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobSelection"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobBatchResult"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object's state does not allow this now. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_jobs_api_v1_jobs_batch_delete_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobSelection"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobBatchResult"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object's state does not allow this now. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    move_jobs_api_v1_jobs_batch_move_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobBatchMove"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobBatchResult"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    prioritise_jobs_api_v1_jobs_batch_priority_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobBatchPriority"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobBatchResult"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object's state does not allow this now. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    retry_jobs_api_v1_jobs_batch_retry_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobSelection"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobBatchResult"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object's state does not allow this now. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or a quota is used up; `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4100,13 +11114,31 @@ export interface operations {
                     "application/json": components["schemas"]["JobEstimate"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4129,6 +11161,15 @@ export interface operations {
                     "application/json": components["schemas"]["QueueStateRead"];
                 };
             };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     resume_queue_api_v1_jobs_resume_post: {
@@ -4149,6 +11190,15 @@ export interface operations {
                     "application/json": components["schemas"]["QueueStateRead"];
                 };
             };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     job_stats_api_v1_jobs_stats_get: {
@@ -4167,6 +11217,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JobStats"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4191,13 +11250,31 @@ export interface operations {
                     "application/json": components["schemas"]["JobDetail"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4226,13 +11303,49 @@ export interface operations {
                     "application/json": components["schemas"]["JobRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object's state does not allow this now. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4257,13 +11370,40 @@ export interface operations {
                     "application/json": components["schemas"]["JobRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object's state does not allow this now. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4288,13 +11428,480 @@ export interface operations {
                     "application/json": components["schemas"]["JobRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object's state does not allow this now. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or a quota is used up; `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_logs_api_v1_logs_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+                /** @description count matches by level, logger, provider, class */
+                facets?: boolean;
+                /** @description this level and above */
+                level?: ("debug" | "info" | "warning" | "error" | "critical") | null;
+                /** @description this logger and those below it */
+                logger?: string | null;
+                /** @description text in the message */
+                q?: string | null;
+                since?: string | null;
+                until?: string | null;
+                request_id?: string | null;
+                job_id?: number | null;
+                user_id?: number | null;
+                account_id?: number | null;
+                provider?: string | null;
+                stage?: string | null;
+                error_class?: string | null;
+                process?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogPage"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_logs_api_v1_logs_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClientLogBatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientLogAccepted"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or a quota is used up; `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    job_timeline_api_v1_logs_jobs__job_id__timeline_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Timeline"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    stream_logs_api_v1_logs_stream_get: {
+        parameters: {
+            query?: {
+                /** @description lines after this id */
+                after?: number | null;
+                /** @description seconds between reads */
+                poll?: number;
+                /** @description seconds between keep-alives */
+                keepalive?: number;
+                /** @description this level and above */
+                level?: ("debug" | "info" | "warning" | "error" | "critical") | null;
+                /** @description this logger and those below it */
+                logger?: string | null;
+                /** @description text in the message */
+                q?: string | null;
+                since?: string | null;
+                until?: string | null;
+                request_id?: string | null;
+                job_id?: number | null;
+                user_id?: number | null;
+                account_id?: number | null;
+                provider?: string | null;
+                stage?: string | null;
+                error_class?: string | null;
+                process?: string | null;
+            };
+            header?: {
+                "last-event-id"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server-Sent Events: each new matching line as `log`, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_plays_api_v1_plays_get: {
+        parameters: {
+            query?: {
+                scene_id?: number | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlayPage"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_play_api_v1_plays__play_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                play_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlayDetail"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_play_api_v1_plays__play_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                play_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    advance_play_api_v1_plays__play_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                play_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlayUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlayRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4317,6 +11924,15 @@ export interface operations {
                     "application/json": components["schemas"]["Page_ProviderRead_"];
                 };
             };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     list_templates_api_v1_providers_comfyui_templates_get: {
@@ -4335,6 +11951,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_WorkflowTemplateRead_"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4363,13 +11988,40 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowTemplateRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4392,13 +12044,31 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4423,13 +12093,873 @@ export interface operations {
                     "application/json": components["schemas"]["ProviderRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_scenes_api_v1_scenes_get: {
+        parameters: {
+            query?: {
+                workspace_id?: number | null;
+                status?: ("draft" | "published") | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScenePage"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_scene_api_v1_scenes_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SceneCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SceneRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    import_scenes_api_v1_scenes_import_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SceneImport"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["pixsim7__scenes__schemas__ImportResult"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_scene_api_v1_scenes__scene_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scene_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SceneRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_scene_api_v1_scenes__scene_id__delete: {
+        parameters: {
+            query?: {
+                force?: boolean;
+            };
+            header?: never;
+            path: {
+                scene_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_scene_api_v1_scenes__scene_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scene_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SceneUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SceneRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    preview_bundle_api_v1_scenes__scene_id__bundle_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scene_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Bundle"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    export_json_api_v1_scenes__scene_id__export_json_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scene_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Bundle"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    export_zip_api_v1_scenes__scene_id__export_zip_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scene_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_fills_api_v1_scenes__scene_id__fills_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scene_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FillList"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_fills_api_v1_scenes__scene_id__fills_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scene_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FillBatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FillList"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or a quota is used up; `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_play_api_v1_scenes__scene_id__plays_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scene_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlayCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlayDetail"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    publish_scene_api_v1_scenes__scene_id__publish_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scene_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SceneRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_revisions_api_v1_scenes__scene_id__revisions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scene_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevisionList"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    restore_revision_api_v1_scenes__scene_id__revisions__version__restore_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scene_id: number;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Restore"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SceneRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    validate_scene_api_v1_scenes__scene_id__validate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scene_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationReport"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4450,6 +12980,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Services"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4475,13 +13014,100 @@ export interface operations {
                     "application/json": components["schemas"]["Page_UserRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Signed in, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    admin_create_api_v1_users_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserAdminCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Signed in, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object's state does not allow this now. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4502,6 +13128,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeRead"];
+                };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4528,13 +13163,40 @@ export interface operations {
                     "application/json": components["schemas"]["MeRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object's state does not allow this now. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4563,13 +13225,118 @@ export interface operations {
                     "application/json": components["schemas"]["UserRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Signed in, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object's state does not allow this now. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    admin_reset_password_api_v1_users__user_id__password_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordReset"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4597,13 +13364,22 @@ export interface operations {
                     "application/json": components["schemas"]["Page_WorkspaceRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4630,13 +13406,31 @@ export interface operations {
                     "application/json": components["schemas"]["WorkspaceRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4661,13 +13455,31 @@ export interface operations {
                     "application/json": components["schemas"]["WorkspaceRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4690,13 +13502,31 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4725,13 +13555,40 @@ export interface operations {
                     "application/json": components["schemas"]["WorkspaceRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };

@@ -44,3 +44,20 @@ export function useAdminUpdateUser() {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: usersKey }),
   });
 }
+
+/** An admin adds a user (registration open or not). */
+export function useCreateUser() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Schemas["UserAdminCreate"]) => unwrap(client.POST("/api/v1/users", { body })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: usersKey }),
+  });
+}
+
+/** An admin sets a user's password; that user's sessions end. */
+export function useResetPassword() {
+  return useMutation({
+    mutationFn: ({ id, ...body }: Schemas["PasswordReset"] & { id: number }) =>
+      unwrap(client.POST("/api/v1/users/{user_id}/password", { params: { path: { user_id: id } }, body })),
+  });
+}

@@ -3,14 +3,18 @@ import { NavLink, Outlet, useNavigate } from "react-router";
 import { useLogout } from "src/api/auth";
 import { useLiveEvents } from "src/api/events";
 import { useMe } from "src/api/users";
+import { BoardSwitcher } from "src/features/boards/BoardSwitcher";
 
 const LINKS = [
   { to: "/", label: "Dashboard", end: true },
   { to: "/generate", label: "Generate" },
   { to: "/jobs", label: "Jobs" },
   { to: "/gallery", label: "Gallery" },
+  { to: "/scenes", label: "Scenes" },
   { to: "/accounts", label: "Accounts" },
+  { to: "/automation", label: "Automation" },
   { to: "/services", label: "Services" },
+  { to: "/logs", label: "Logs" },
 ];
 
 /** The signed-in frame: navigation, who is signed in, and the live event stream. */
@@ -46,6 +50,7 @@ export function Layout() {
             ))}
           </div>
         </nav>
+        <BoardSwitcher />
         <div className="who">
           <span
             className={live ? "live live-on" : "live"}

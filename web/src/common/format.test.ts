@@ -1,4 +1,4 @@
-import { formatBytes, formatCredits, formatRelative, plural } from "src/common/format";
+import { formatBytes, formatCredits, formatRelative, plural, totalLabel } from "src/common/format";
 
 describe("format", () => {
   it("formats bytes with binary units", () => {
@@ -25,5 +25,11 @@ describe("plural", () => {
     expect(plural(1, "asset")).toBe("1 asset");
     expect(plural(0, "asset")).toBe("0 assets");
     expect(plural(1000, "asset")).toBe("1000 assets");
+  });
+
+  it("says a capped total is a lower bound", () => {
+    expect(totalLabel(1, true, "asset")).toBe("1 asset");
+    expect(totalLabel(10000, true, "asset")).toBe("10000 assets");
+    expect(totalLabel(10000, false, "asset")).toBe("10,000+ assets");
   });
 });

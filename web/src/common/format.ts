@@ -42,3 +42,8 @@ export function formatDuration(seconds: number | null | undefined): string {
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
+
+/** A total the API counted exactly ("3 assets"), or only up to a cap ("10,000+ assets"). */
+export function totalLabel(count: number, exact: boolean, noun: string): string {
+  return exact ? plural(count, noun) : `${count.toLocaleString("en-US")}+ ${noun}s`;
+}

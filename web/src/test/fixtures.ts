@@ -1,4 +1,5 @@
 /** Response bodies shaped like the API's, for stubbed fetches. */
+import type { Account } from "src/api/accounts";
 import type { Asset } from "src/api/assets";
 import type { Operation, Param, Provider } from "src/api/providers";
 
@@ -26,6 +27,8 @@ export function asset(id: number, extra: Partial<Asset> = {}): Asset {
     provider_asset_id: null,
     source_job_id: null,
     workspace_id: null,
+    favorite: false,
+    trashed_at: null,
     upload_method: "upload",
     tags: [],
     style_tags: [],
@@ -61,7 +64,51 @@ export function provider(id: string, operations: Operation[], extra: Partial<Pro
     credential_kinds: [],
     credit_pools: [],
     default_max_concurrency: 1,
+    reports_balance: true,
     operations,
+    ...extra,
+  };
+}
+
+export function account(id: number, extra: Partial<Account> = {}): Account {
+  return {
+    id,
+    provider_id: "pixverse",
+    owner_id: 1,
+    is_shared: false,
+    is_builtin: false,
+    can_manage: true,
+    nickname: null,
+    email: null,
+    provider_user_id: null,
+    base_url: null,
+    base_url_trusted: false,
+    has_password: false,
+    has_api_key: true,
+    has_jwt_token: false,
+    has_cookies: false,
+    api_key_hint: null,
+    jwt_token_hint: null,
+    status: "active",
+    status_message: null,
+    cooldown_until: null,
+    priority: 0,
+    max_concurrent_jobs: 2,
+    max_concurrent_jobs_ceiling: 2,
+    max_concurrent_jobs_setting: null,
+    daily_cap: null,
+    credit_pool: "openapi",
+    credits: {},
+    success_count: 0,
+    failure_count: 0,
+    success_rate: null,
+    mean_generation_seconds: null,
+    jobs_today: 0,
+    in_flight_jobs: 0,
+    last_used_at: null,
+    last_synced_at: null,
+    created_at: "2026-03-01T10:00:00Z",
+    updated_at: "2026-03-01T10:00:00Z",
     ...extra,
   };
 }

@@ -31,12 +31,14 @@ interface Reply {
 
 /** Answer fetch calls by "METHOD /path" (query string ignored); records every request. */
 export function stubFetch(routes: Record<string, Reply | ((request: Request) => Reply | Promise<Reply>)>) {
-  const calls: { method: string; path: string; body: string }[] = [];
+  const calls: { method: string; path: string; body: string; keepalive: boolean }[] = [];
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = input instanceof Request ? input : new Request(String(input), init);
+    // (a relative URL, as rawFetch sends, is resolved as the browser would)
+    const request = input instanceof Request ? input : new Request(new URL(String(input), "http://localhost"), init);
     const url = new URL(request.url, "http://localhost");
     const key = `${request.method} ${url.pathname}`;
-    calls.push({ method: request.method, path: url.pathname + url.search, body: await request.clone().text() });
+    const keepalive = request.keepalive || init?.keepalive === true;
+    calls.push({ method: request.method, path: url.pathname + url.search, body: await request.clone().text(), keepalive });
     const route = routes[key];
     if (!route) return new Response(JSON.stringify({ error: { code: "not_found", message: key } }), { status: 404 });
     const reply = typeof route === "function" ? await route(request) : route;

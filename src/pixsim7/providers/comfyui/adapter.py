@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from pixsim7 import outbound
 from pixsim7.config import Settings
 from pixsim7.errors import ValidationFailed
 from pixsim7.providers.base import (
@@ -48,7 +49,7 @@ from pixsim7.providers.base import (
 )
 from pixsim7.providers.comfyui import answers, operations, templates
 from pixsim7.providers.comfyui.client import ComfyClient
-from pixsim7.providers.http import HttpClient
+from pixsim7.providers.http import HttpClients
 
 KEY_FIELD = "pixsim7_idempotency_key"  # in extra_data of every prompt we queue
 HISTORY_SCAN = 200  # newest history entries searched by find_submission
@@ -62,6 +63,7 @@ class ComfyUIProvider(Provider):
             name="ComfyUI",
             description="Your own ComfyUI server runs the workflow (API-format templates).",
             credit_pools=(),
+            reports_balance=False,
             credential_kinds=(),
             default_max_concurrency=settings.comfyui_max_concurrency,
             can_find_submissions=True,
@@ -69,7 +71,11 @@ class ComfyUIProvider(Provider):
             poll_interval_s=3.0,
             timeout_s=3 * 3600.0,  # a home GPU with a queue can take hours
         )
-        self._http: dict[str, HttpClient] = {}
+        self._http = HttpClients(
+            settings.comfyui_base_url,
+            timeout_s=settings.provider_timeout_s,
+            policy=outbound.policy(settings),
+        )
 
     def operations(self) -> Sequence[OperationSpec]:
         return operations.OPERATIONS
@@ -186,9 +192,7 @@ class ComfyUIProvider(Provider):
         return await self._client(account).download(view, dest, max_bytes)
 
     async def aclose(self) -> None:
-        for http in self._http.values():
-            await http.aclose()
-        self._http.clear()
+        await self._http.aclose()
 
     async def _input_image(self, client: ComfyClient, request: SubmitRequest) -> str:
         items = request.inputs.get("source_image") or ()
@@ -202,11 +206,7 @@ class ComfyUIProvider(Provider):
         return await _upload(client, item)
 
     def _client(self, account: AccountContext) -> ComfyClient:
-        base = _base_url(account, self._settings)
-        http = self._http.get(base)
-        if http is None:
-            http = self._http[base] = HttpClient(base, timeout_s=self._settings.provider_timeout_s)
-        return ComfyClient(http, account.api_key)
+        return ComfyClient(self._http.get(account), account.api_key)
 
 
 def _base_url(account: AccountContext, settings: Settings) -> str:

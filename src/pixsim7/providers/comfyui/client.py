@@ -115,12 +115,12 @@ class ComfyClient:
             return response
         if status in (401, 403):
             raise ProviderError(
-                f"the server refused our credentials ({status} on {path})",
+                f"the server refused our credentials (HTTP {status})",
                 error_class=ErrorClass.AUTH,
                 http_status=status,
             )
         raise ProviderError(
-            f"unexpected answer {status} on {method} {path}",
+            f"unexpected answer to {method} (HTTP {status})",
             error_class=ErrorClass.INVALID,
             http_status=status,
         )
@@ -133,7 +133,7 @@ def _json(response: httpx.Response) -> dict[str, Any]:
         answer = None
     if not isinstance(answer, dict):
         raise ProviderError(
-            f"not a ComfyUI answer on {response.request.url.path} (no JSON object)",
+            f"not a ComfyUI answer (HTTP {response.status_code}, no JSON object)",
             error_class=ErrorClass.TRANSIENT,
             http_status=response.status_code,
         )

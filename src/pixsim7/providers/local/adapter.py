@@ -1,9 +1,11 @@
 """The `local` provider: renders effects videos on this machine in a pool of processes.
 
 A job's id is derived from the attempt's idempotency key and names its output file, so
-after a crash `find_submission` and `poll` can answer from the file alone. Renders that
-were running when this process died are gone; `poll` reports them as lost (transient) and
-the scheduler submits again.
+after a crash `find_submission` and `poll` can answer from the file alone. A render in
+progress is known only to the process that started it: the worker that submitted it
+polls it alone while it lives (`runs_in_worker`, jobs.runner_id). Renders that were
+running when that process stopped or died are gone; `poll` reports them lost, and the
+scheduler submits them again without counting a failed attempt.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import multiprocessing
+import os
 import shutil
 import time
 from collections.abc import Mapping, Sequence
@@ -21,6 +24,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from pixsim7.config import Settings
+from pixsim7.logging import get_logger
 from pixsim7.media import MediaError, probe
 from pixsim7.providers.base import (
     AccountContext,
@@ -39,13 +43,25 @@ from pixsim7.providers.base import (
     UploadResult,
 )
 from pixsim7.providers.local.operations import OPERATIONS, render_args
-from pixsim7.providers.local.render import RenderCancelled, read_progress, run_job
+from pixsim7.providers.local.render import (
+    RenderCancelled,
+    read_progress,
+    run_job,
+    start_render_process,
+)
+
+log = get_logger(__name__)
 
 DESCRIPTION = (
     "Local effects renderer on this machine: animated text cards, pan-and-zoom, "
     "cross-fades and compositing. Not an AI model."
 )
 _STALE_AFTER_S = 24 * 3600  # outputs nobody fetched within a day are swept
+# On close, renders asked to stop notice within a progress tick (1/50 of their frames);
+# one still busy after this (decoding a large input) is killed: the process must exit.
+_STOP_S = 3.0
+LOST = "the render was interrupted: the renderer restarted before it finished"
+RENDERER_DIED = "the render was interrupted: its process stopped (killed, or out of memory)"
 
 
 class LocalProvider(Provider):
@@ -55,11 +71,13 @@ class LocalProvider(Provider):
             name="Local renderer",
             description=DESCRIPTION,
             credit_pools=(),
+            reports_balance=False,
             credential_kinds=(),
             default_max_concurrency=max(1, settings.local_max_concurrency),
             is_local=True,
             can_find_submissions=True,
             list_polling=True,  # one poll answers for any number of renders
+            runs_in_worker=True,
             poll_interval_s=1.0,
             timeout_s=3600.0,  # renders wait their turn behind others on this machine
         )
@@ -150,12 +168,21 @@ class LocalProvider(Provider):
         return ErrorClass.TRANSIENT
 
     async def aclose(self) -> None:
-        if self._pool is not None:
-            for job_id, future in self._jobs.items():
-                if not future.cancel() and not future.done():
-                    self._ask_to_stop(job_id)
-            await asyncio.to_thread(self._pool.shutdown, wait=True, cancel_futures=True)
-            self._pool = None
+        """Stop every render and the pool, in bounded time (the server is stopping)."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        for job_id, future in self._jobs.items():
+            if not future.cancel() and not future.done():
+                self._ask_to_stop(job_id)
+        processes = list((pool._processes or {}).values())
+        closing = asyncio.ensure_future(
+            asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
+        )
+        if not (await asyncio.wait({closing}, timeout=_STOP_S))[0]:
+            for process in processes:
+                process.kill()
+            await closing
 
     # -- internals ---------------------------------------------------------------------
 
@@ -165,7 +192,12 @@ class LocalProvider(Provider):
             self._sweep()
             # spawn, not fork: the server process has threads and an event loop to leave behind.
             context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(self._workers, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                self._workers,
+                mp_context=context,
+                initializer=start_render_process,
+                initargs=(os.getpid(),),
+            )
         try:
             return self._pool.submit(run_job, op, dest, args, control)
         except BrokenProcessPool:
@@ -187,12 +219,7 @@ class LocalProvider(Provider):
             return self._failure(job_id, future.exception())
         output = self._output(job_id)
         if not output.exists():
-            return PollResult(
-                job_id,
-                ProviderStatus.FAILED,
-                error_class=ErrorClass.TRANSIENT,
-                error_message="render lost (the renderer restarted); submit again",
-            )
+            return PollResult(job_id, ProviderStatus.LOST, error_message=LOST)
         self._jobs.pop(job_id, None)  # the file is the record from here on
         try:
             info = await asyncio.to_thread(probe, output)
@@ -217,10 +244,14 @@ class LocalProvider(Provider):
     def _failure(self, job_id: str, error: BaseException | None) -> PollResult:
         if isinstance(error, RenderCancelled):
             return PollResult(job_id, ProviderStatus.CANCELLED)
+        if isinstance(error, BrokenProcessPool):
+            return PollResult(job_id, ProviderStatus.LOST, error_message=RENDERER_DIED)
         error_class = self.classify(error) if error is not None else ErrorClass.TRANSIENT
-        message = str(error) or type(error).__name__
         return PollResult(
-            job_id, ProviderStatus.FAILED, error_class=error_class, error_message=message
+            job_id,
+            ProviderStatus.FAILED,
+            error_class=error_class,
+            error_message=_plain(error, job_id),
         )
 
     def _source_of(self, url: str | None) -> Path:
@@ -247,6 +278,19 @@ class LocalProvider(Provider):
         for path in self._dir.iterdir():
             if path.is_file() and path.stat().st_mtime < cutoff:
                 path.unlink(missing_ok=True)
+
+
+def _plain(error: BaseException | None, job_id: str) -> str:
+    """What a user reads about a failed render: our own messages, not a library's text or
+    a file path (media.py appends the library's detail after a colon; the log keeps it)."""
+    if isinstance(error, ProviderError):
+        return error.message
+    log.warning("render failed", provider_job_id=job_id, error=repr(error))
+    if isinstance(error, MediaError):
+        return f"the inputs could not be rendered: {str(error).split(': ', 1)[0]}"
+    if isinstance(error, ValueError):
+        return "the inputs could not be rendered"
+    return "the render failed unexpectedly; the details are in the server log"
 
 
 def job_id_for(idempotency_key: str) -> str:

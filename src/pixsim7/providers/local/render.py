@@ -3,19 +3,34 @@
 `render_text_card` is also what other providers' fake servers call for sample videos.
 `run_job` is what the `local` adapter hands to its pool: it reports progress and notices a
 cancel through two small files next to the output, which work across processes.
+`start_render_process` prepares each process of the pool.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import queue
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import av
 import numpy as np
+from av.video.reformatter import VideoReformatter
 from PIL import Image
 
-from pixsim7.media import DEFAULT_MAX_PIXELS, VideoWriter, even_size, last_frame, open_image
+from pixsim7.media import (
+    DEFAULT_MAX_PIXELS,
+    VideoWriter,
+    even_size,
+    last_frame,
+    open_image,
+    to_yuv,
+)
 from pixsim7.providers.local.motion import (
     extend_frames,
     fusion_frames,
@@ -23,6 +38,8 @@ from pixsim7.providers.local.motion import (
     transition_frames,
 )
 from pixsim7.providers.local.textcard import text_card_frames
+
+Drawn = np.ndarray | av.VideoFrame  # a frame as drawn: RGB, or already YUV planes
 
 
 class RenderCancelled(Exception):
@@ -40,6 +57,26 @@ def render_text_card(
     n = frame_count(duration_s, fps)
     encode(text_card_frames(prompt, width, height, n, fps, seed), dest, width, height, fps)
     return Path(dest)
+
+
+def start_render_process(server: int) -> None:
+    """In each render process of server process `server`: signals are the server's to
+    handle, and the process ends with the server.
+
+    Ctrl-C and SIGTERM reach the whole process group; the server stops its renders itself
+    (through the cancel file) and hands their jobs back, so a render killed under it by
+    the same signal is not mistaken for a failed one. A server killed outright leaves its
+    pool's processes waiting on their queue forever: they exit once it is gone (`server`
+    comes from the server: it may have died while this process was starting)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == server:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="server-watch", daemon=True).start()
 
 
 def run_job(operation: str, dest: str, args: dict[str, Any], control: str) -> int:
@@ -73,11 +110,13 @@ def read_progress(control: str) -> float | None:
         return None
 
 
-def draw_frames(op: str, args: dict[str, Any]) -> tuple[Iterator[np.ndarray], int, int, int]:
-    """The frames an operation draws (lazily), with the output width, height and count."""
+def draw_frames(op: str, args: dict[str, Any]) -> tuple[Iterator[Drawn], int, int, int]:
+    """The frames an operation draws (lazily), with the output width, height and count:
+    RGB arrays (text cards) or frames already in the encoder's planes (the effects)."""
     fps, seed = int(args["fps"]), int(args["seed"])
     n = frame_count(float(args["duration"]), fps)
     limit = int(args.get("max_pixels", DEFAULT_MAX_PIXELS))
+    frames: Iterator[Drawn]
     if op == "video_extend":
         last = Image.fromarray(last_frame(args["video"]))
         width, height = _shape_of(last, int(args["short_side"]))
@@ -90,7 +129,11 @@ def draw_frames(op: str, args: dict[str, Any]) -> tuple[Iterator[np.ndarray], in
             open_image(args["image"], max_pixels=limit), width, height, n, seed
         )
     elif op == "video_transition":
-        images = [open_image(p, max_pixels=limit) for p in args["images"]]
+        opened: dict[str, Image.Image] = {}  # a picture given twice is read once
+        for path in args["images"]:
+            if path not in opened:
+                opened[path] = open_image(path, max_pixels=limit)
+        images = [opened[p] for p in args["images"]]
         durations = [float(d) for d in args["durations"]]
         n = frame_count(sum(durations), fps)
         frames = transition_frames(images, durations, width, height, fps, seed)
@@ -111,17 +154,73 @@ def _shape_of(image: Image.Image, short_side: int) -> tuple[int, int]:
 
 
 def encode(
-    frames: Iterable[np.ndarray],
+    frames: Iterable[Drawn],
     dest: Path | str,
     width: int,
     height: int,
     fps: int,
     tick: Callable[[int], None] | None = None,
 ) -> int:
-    """Write frames to `dest` atomically; `tick(frames_done)` may raise to abandon the file."""
-    with VideoWriter(dest, width, height, fps) as writer:
-        for rgb in frames:
-            writer.write(rgb)
+    """Write frames to `dest` atomically; `tick(frames_done)` may raise to abandon the file.
+
+    The frames are drawn and converted to YUV in a second thread while this one encodes:
+    numpy, Pillow, swscale and x264 all work without the GIL, so on two cores drawing and
+    encoding overlap."""
+    with VideoWriter(dest, width, height, fps) as writer, _Drawn(frames, width, height) as drawn:
+        for frame in drawn:
+            writer.write_frame(frame)
             if tick is not None:
                 tick(writer.frames)
     return writer.frames
+
+
+_AHEAD = 8  # frames drawn ahead of the encoder (memory: 8 x 1.4 MB at 720p)
+_END = object()
+
+
+class _Drawn:
+    """Frames drawn and converted in a thread of their own, `_AHEAD` at most waiting."""
+
+    def __init__(self, frames: Iterable[Drawn], width: int, height: int) -> None:
+        self._frames, self._size = frames, (width, height)
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=_AHEAD)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._draw, name="render-draw", daemon=True)
+
+    def __enter__(self) -> _Drawn:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        # The encoder stopped (done, cancelled or failed): let the drawing thread end.
+        self._stop.set()
+        while self._thread.is_alive():
+            with contextlib.suppress(queue.Empty):
+                self._queue.get(timeout=0.05)
+        self._thread.join()
+
+    def __iter__(self) -> Iterator[av.VideoFrame]:
+        while True:
+            item = self._queue.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield cast(av.VideoFrame, item)
+
+    def _draw(self) -> None:
+        scaler = VideoReformatter()
+        try:
+            for rgb in self._frames:
+                if not self._put(to_yuv(scaler, rgb, *self._size)):
+                    return
+            self._put(_END)
+        except BaseException as exc:  # handed to the encoding thread, which raises it
+            self._put(exc)
+
+    def _put(self, item: object) -> bool:
+        while not self._stop.is_set():
+            with contextlib.suppress(queue.Full):
+                self._queue.put(item, timeout=0.05)
+                return True
+        return False

@@ -15,8 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import httpx
-
+from pixsim7 import outbound
 from pixsim7.config import Settings
 from pixsim7.errors import ValidationFailed
 from pixsim7.providers.base import (
@@ -35,7 +34,7 @@ from pixsim7.providers.base import (
     SubmitResult,
     UploadResult,
 )
-from pixsim7.providers.http import HttpClient
+from pixsim7.providers.http import HttpClients
 from pixsim7.providers.pixverse import operations, payloads
 from pixsim7.providers.pixverse.client import TOKEN_COOKIE, PlatformApi, WebApi, anonymous_id
 
@@ -60,12 +59,11 @@ class PixverseProvider(Provider):
         timeout_s=1800.0,
     )
 
-    def __init__(
-        self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None
-    ) -> None:
-        self._base_url = settings.pixverse_base_url
-        self._http = HttpClient(
-            settings.pixverse_base_url, timeout_s=settings.provider_timeout_s, transport=transport
+    def __init__(self, settings: Settings) -> None:
+        self._http = HttpClients(
+            settings.pixverse_base_url,
+            timeout_s=settings.provider_timeout_s,
+            policy=outbound.policy(settings),
         )
 
     # -------------------------------------------------------------- specs and money
@@ -108,17 +106,16 @@ class PixverseProvider(Provider):
             "account has no Pixverse API key or session", error_class=ErrorClass.AUTH
         )
 
-    def _base(self, account: AccountContext) -> str:
-        return account.base_url or self._base_url
-
     def _platform(self, account: AccountContext) -> PlatformApi:
-        return PlatformApi(self._http, self._base(account), account.api_key or "")
+        http = self._http.get(account)
+        return PlatformApi(http, http.base_url, account.api_key or "")
 
     def _web(self, account: AccountContext) -> WebApi:
         anon = account.extra.get("anonymous_id") or anonymous_id(account.cookies)
         if not anon:  # a stable per-account identity beats a new device on every call
             anon = str(uuid.uuid5(uuid.NAMESPACE_URL, f"pixsim7:pixverse:{account.id}"))
-        return WebApi(self._http, self._base(account), _token(account) or "", anon)
+        http = self._http.get(account)
+        return WebApi(http, http.base_url, _token(account) or "", anon)
 
     # -------------------------------------------------------------- jobs
 
@@ -188,6 +185,14 @@ class PixverseProvider(Provider):
         results = await asyncio.gather(*(one(v) for v in sorted(wanted)))
         return {r.provider_job_id: r for r in results if r is not None}
 
+    def lists_jobs(self, account: AccountContext) -> bool:
+        """The web API's list answers for every job of the account; the platform API is
+        asked one video at a time."""
+        try:
+            return self.pool_for(account) == WEB
+        except ProviderError:
+            return False
+
     def can_cancel(self, account: AccountContext) -> bool:
         """Only the web API has a delete call (PROVIDERS.md); the platform API documents no
         cancel or delete, so a platform job runs to its end (and is charged)."""
@@ -222,7 +227,7 @@ class PixverseProvider(Provider):
         if not result.output_url:
             raise ProviderError("no output to download", error_class=ErrorClass.INVALID)
         # Output URLs point at Pixverse's CDN: no credentials go with them.
-        return await self._http.stream_download(result.output_url, dest, max_bytes)
+        return await self._http.get(account).stream_download(result.output_url, dest, max_bytes)
 
     # -------------------------------------------------------------- account
 
@@ -252,7 +257,8 @@ class PixverseProvider(Provider):
                 "no Pixverse session token (_ai_token cookie) in the import",
                 error_class=ErrorClass.AUTH,
             )
-        web = WebApi(self._http, self._base_url, token, anonymous_id(cookies))
+        http = self._http.get()
+        web = WebApi(http, http.base_url, token, anonymous_id(cookies))
         user = await web.user_info()
         if not user.get("AccId"):
             raise ProviderError(

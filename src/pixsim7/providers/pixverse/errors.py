@@ -12,9 +12,14 @@ import httpx
 
 from pixsim7.providers.base import ErrorClass, ProviderError, ProviderStatus
 
-# PROVIDERS.md "Status and error codes". Within 500030..500047 the table lists "image too big
-# or bad; upload failed; media invalid" in code order: only 500041 (upload failed) is worth
-# retrying, the rest describe the input itself.
+# PROVIDERS.md "Status and error codes", checked against Pixverse's platform error codes
+# (docs.platform.pixverse.ai, Troubleshooting > Error codes). Within 500030..500047 the
+# table lists "image too big or bad; upload failed; media invalid" in code order: only
+# 500041 (upload failed) is worth retrying, the rest describe the input itself. Both
+# moderation codes refuse what we sent, so neither is retried: 500054 "Content moderation
+# failure. Image maybe contains inappropriate content. Please replace with another image",
+# 500063 the pre-review of the input video, image or text. A refusal of the *output* comes
+# as video status 7 ("Contents moderation failed") after the job was accepted: `_STATUSES`.
 ERROR_CLASSES: dict[int, ErrorClass] = {
     10002: ErrorClass.AUTH,  # not logged in
     10003: ErrorClass.AUTH,  # session expired
@@ -22,8 +27,8 @@ ERROR_CLASSES: dict[int, ErrorClass] = {
     500043: ErrorClass.QUOTA,  # credits used up
     500090: ErrorClass.QUOTA,  # insufficient balance
     500044: ErrorClass.CONCURRENCY,  # concurrent generation limit reached
-    500054: ErrorClass.OUTPUT_MODERATION,
-    500063: ErrorClass.INPUT_MODERATION,
+    500054: ErrorClass.INPUT_MODERATION,  # the input image
+    500063: ErrorClass.INPUT_MODERATION,  # pre-review of the input video, image or text
     500069: ErrorClass.TRANSIENT,  # high load
     400011: ErrorClass.INVALID,  # empty parameter
     400013: ErrorClass.INVALID,  # wrong type

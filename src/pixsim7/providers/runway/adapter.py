@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from pixsim7 import outbound
 from pixsim7.errors import ValidationFailed
 from pixsim7.providers.base import (
     AccountContext,
@@ -32,7 +33,7 @@ from pixsim7.providers.base import (
     SubmitResult,
     UploadResult,
 )
-from pixsim7.providers.http import HttpClient, retry_after_seconds
+from pixsim7.providers.http import HttpClient, HttpClients, retry_after_seconds
 from pixsim7.providers.runway import mapping, operations
 from pixsim7.providers.runway.images import image_uri
 
@@ -49,6 +50,8 @@ INFO = ProviderInfo(
     default_max_concurrency=1,  # replaced by the tier's limit once the balance is read
     can_find_submissions=False,  # GET /v1/tasks/{id} only: no listing to search
     poll_interval_s=5.0,  # Runway asks clients not to poll a task more often than this
+    # "You should not retry these generations" of every SAFETY failure, output ones included.
+    retries_output_moderation=False,
     timeout_s=1800.0,
 )
 
@@ -61,12 +64,9 @@ class RunwayProvider(Provider):
         base_url: str = "https://api.dev.runwayml.com",
         *,
         timeout_s: float = 30.0,
-        transport: httpx.AsyncBaseTransport | None = None,
+        policy: outbound.Policy | None = None,
     ) -> None:
-        self._default_base_url = base_url
-        self._timeout_s = timeout_s
-        self._transport = transport
-        self._clients: dict[str, HttpClient] = {}
+        self._http = HttpClients(base_url, timeout_s=timeout_s, policy=policy)
 
     # ---------------------------------------------------------------- specs
 
@@ -205,19 +205,12 @@ class RunwayProvider(Provider):
         return await client.stream_download(fresh.output_url, dest, max_bytes)
 
     async def aclose(self) -> None:
-        for client in self._clients.values():
-            await client.aclose()
-        self._clients.clear()
+        await self._http.aclose()
 
     # ---------------------------------------------------------------- HTTP
 
     def _client(self, account: AccountContext) -> HttpClient:
-        base = account.base_url or self._default_base_url
-        client = self._clients.get(base)
-        if client is None:
-            client = HttpClient(base, timeout_s=self._timeout_s, transport=self._transport)
-            self._clients[base] = client
-        return client
+        return self._http.get(account)
 
     async def _call(
         self,

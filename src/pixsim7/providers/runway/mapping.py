@@ -19,13 +19,16 @@ _STATUS = {
 
 
 def failure_class(code: str | None) -> ErrorClass:
-    """SAFETY.INPUT.* refused what we sent; SAFETY.OUTPUT.* refused what it made;
-    ASSET.INVALID is a bad input; INTERNAL.* and the rest are worth another try."""
+    """Runway's task failure codes (docs.dev.runwayml.com, "Task failures"): SAFETY.INPUT.*
+    refused what we sent, SAFETY.OUTPUT.* refused what it made (not retried either: Runway
+    says not to retry SAFETY failures, see `INFO.retries_output_moderation`); any other
+    SAFETY code is taken as input. ASSET.INVALID is a bad input; INTERNAL.* and the rest
+    are worth another try."""
     code = (code or "").upper()
-    if code.startswith(("SAFETY.INPUT", "INPUT_PREPROCESSING.SAFETY")):
-        return ErrorClass.INPUT_MODERATION
-    if code.startswith("SAFETY"):
+    if code.startswith("SAFETY.OUTPUT"):
         return ErrorClass.OUTPUT_MODERATION
+    if code.startswith(("SAFETY", "INPUT_PREPROCESSING.SAFETY")):
+        return ErrorClass.INPUT_MODERATION
     if code.startswith("ASSET.INVALID"):
         return ErrorClass.INVALID
     return ErrorClass.TRANSIENT

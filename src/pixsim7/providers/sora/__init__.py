@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from pixsim7 import outbound
 from pixsim7.config import Settings
 from pixsim7.providers.registry import register
 from pixsim7.providers.sora.adapter import SoraProvider
@@ -11,7 +12,11 @@ __all__ = ["SoraProvider"]
 
 
 def _make(settings: Settings) -> SoraProvider:
-    return SoraProvider(settings.sora_base_url, timeout_s=settings.provider_timeout_s)
+    return SoraProvider(
+        settings.sora_base_url,
+        timeout_s=settings.provider_timeout_s,
+        policy=outbound.policy(settings),
+    )
 
 
 register("sora", _make)

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from pixsim7 import outbound
 from pixsim7.errors import ValidationFailed
 from pixsim7.providers.base import (
     AccountContext,
@@ -33,7 +34,7 @@ from pixsim7.providers.base import (
     SubmitResult,
     UploadResult,
 )
-from pixsim7.providers.http import HttpClient, retry_after_seconds
+from pixsim7.providers.http import HttpClient, HttpClients, retry_after_seconds
 from pixsim7.providers.sora import mapping, operations
 
 DEPRECATION = (
@@ -48,9 +49,10 @@ INFO = ProviderInfo(
     id="sora",
     name="OpenAI Sora",
     description="OpenAI's Videos API: sora-2 and sora-2-pro from text or an image, and remixes.",
-    credit_pools=(operations.POOL,),
+    credit_pools=(operations.POOL,),  # a budget the user may set, in US cents
     credential_kinds=("api_key",),
     default_max_concurrency=2,
+    reports_balance=False,  # OpenAI shows API keys no balance
     deprecation=DEPRECATION,
     can_find_submissions=True,  # GET /videos lists recent jobs
     poll_interval_s=10.0,  # generations take 3 to 5 minutes
@@ -66,12 +68,9 @@ class SoraProvider(Provider):
         base_url: str = "https://api.openai.com/v1",
         *,
         timeout_s: float = 30.0,
-        transport: httpx.AsyncBaseTransport | None = None,
+        policy: outbound.Policy | None = None,
     ) -> None:
-        self._default_base_url = base_url
-        self._timeout_s = timeout_s
-        self._transport = transport
-        self._clients: dict[str, HttpClient] = {}
+        self._http = HttpClients(base_url, timeout_s=timeout_s, policy=policy)
 
     # ---------------------------------------------------------------- specs
 
@@ -222,19 +221,12 @@ class SoraProvider(Provider):
         )
 
     async def aclose(self) -> None:
-        for client in self._clients.values():
-            await client.aclose()
-        self._clients.clear()
+        await self._http.aclose()
 
     # ---------------------------------------------------------------- HTTP
 
     def _client(self, account: AccountContext) -> HttpClient:
-        base = account.base_url or self._default_base_url
-        client = self._clients.get(base)
-        if client is None:
-            client = HttpClient(base, timeout_s=self._timeout_s, transport=self._transport)
-            self._clients[base] = client
-        return client
+        return self._http.get(account)
 
     async def _call(
         self,

@@ -130,7 +130,7 @@ def create_app(
         elif phase == Phase.FILTERED:
             body["error"] = {
                 "code": "moderation_blocked",
-                "message": "The generated video was blocked by our moderation system.",
+                "message": "Your request was blocked by our moderation system.",
             }
         return body
 

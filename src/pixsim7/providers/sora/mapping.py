@@ -18,6 +18,13 @@ _STATUS = {
 
 
 def is_moderation(code: str | None) -> bool:
+    """A refusal by OpenAI's moderation (``moderation_blocked``, and the like).
+
+    Every one is input moderation, never retried: OpenAI applies its guardrails to "prompts,
+    reference images, and transcripts" (video generation guide) and answers one code,
+    ``moderation_blocked`` ("Your request was blocked by our moderation system"), on the
+    create call and on a video that failed later alike. It documents no output-side code,
+    so a new attempt would be the same request refused again, and paid for again."""
     text = (code or "").lower()
     return "moderation" in text or "content_policy" in text or "safety" in text
 
@@ -45,14 +52,9 @@ def poll_result(video: Mapping[str, Any], content_url: str) -> PollResult:
         error = video.get("error") or {}
         code = error.get("code") if isinstance(error, dict) else None
         message = error.get("message") if isinstance(error, dict) else None
-        if is_moderation(code):
-            # Accepted, then refused: Sora judged what it made (or saw late what we sent).
+        if is_moderation(code):  # accepted, then refused: still a refusal of the request
             result.status = ProviderStatus.FILTERED
-            result.error_class = (
-                ErrorClass.INPUT_MODERATION
-                if "input" in (code or "")
-                else ErrorClass.OUTPUT_MODERATION
-            )
+            result.error_class = ErrorClass.INPUT_MODERATION
         else:
             result.error_class = ErrorClass.TRANSIENT
         result.error_message = f"{message or 'generation failed'} ({code or 'no code'})"

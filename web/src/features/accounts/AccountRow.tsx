@@ -1,24 +1,24 @@
-import { type Account, useDeleteAccount, useSetCredits, useSyncAccount, useUpdateAccount } from "src/api/accounts";
+import { Link } from "react-router";
+import { type Account, useDeleteAccount, useSyncAccount, useUpdateAccount } from "src/api/accounts";
+import type { Provider } from "src/api/providers";
 import { ErrorMessage } from "src/common/ErrorMessage";
-import { formatCredits, formatRelative } from "src/common/format";
+import { formatRelative } from "src/common/format";
+import { CreditPools } from "src/features/accounts/CreditPools";
 
-export function AccountRow({ account }: { account: Account }) {
+export function AccountRow({ account, provider }: { account: Account; provider?: Provider }) {
   const sync = useSyncAccount();
   const update = useUpdateAccount();
   const remove = useDeleteAccount();
-  const setCredits = useSetCredits();
   const a = account;
-  const editCredits = (pool: string) => {
-    const value = window.prompt(`Credits in the ${pool} pool`, String(a.credits[pool] ?? 0));
-    if (value !== null) setCredits.mutate({ id: a.id, credit_type: pool, amount: Number(value) });
-  };
 
   return (
     <tr data-account-id={a.id}>
       <td>
-        <strong>{a.nickname ?? a.email ?? `#${a.id}`}</strong>
-        <div className="muted">
-          {a.provider_id}
+        <strong>
+          <Link to={`/accounts/${a.id}`}>{a.nickname ?? a.email ?? provider?.name ?? a.provider_id}</Link>
+        </strong>
+        <div className="muted" title="The account id a credits CSV names it by">
+          #{a.id} · {a.provider_id}
           {a.is_shared && " · shared"}
           {a.is_builtin && " · built-in"}
         </div>
@@ -29,23 +29,11 @@ export function AccountRow({ account }: { account: Account }) {
         {a.status_message && <div className="muted">{a.status_message}</div>}
       </td>
       <td data-label="Credits">
-        {Object.entries(a.credits).map(([pool, amount]) => (
-          <div key={pool}>
-            {a.can_manage ? (
-              <button type="button" className="link" onClick={() => editCredits(pool)} title="Set credits">
-                {pool}: <span className="credits">{formatCredits(amount)}</span>
-              </button>
-            ) : (
-              <>
-                {pool}: <span className="credits">{formatCredits(amount)}</span>
-              </>
-            )}
-          </div>
-        ))}
-        {Object.keys(a.credits).length === 0 && <span className="muted">—</span>}
+        <CreditPools account={a} provider={provider} />
       </td>
       <td data-label="In flight">
         {a.in_flight_jobs} of {a.max_concurrent_jobs}
+        <div className="muted">{a.max_concurrent_jobs_setting === null ? "as the plan allows" : `your limit ${a.max_concurrent_jobs_setting}`}</div>
       </td>
       <td data-label="Success">
         {a.success_rate === null ? "—" : `${Math.round(a.success_rate * 100)}%`}
@@ -74,7 +62,7 @@ export function AccountRow({ account }: { account: Account }) {
             )}
           </div>
         )}
-        <ErrorMessage error={sync.error ?? update.error ?? remove.error ?? setCredits.error} />
+        <ErrorMessage error={sync.error ?? update.error ?? remove.error} />
         {sync.data && !sync.data.ok && <small className="field-error">{sync.data.message}</small>}
       </td>
     </tr>

@@ -1,4 +1,5 @@
 import { useAccounts } from "src/api/accounts";
+import { useProviders } from "src/api/providers";
 import { EmptyState } from "src/common/EmptyState";
 import { ErrorMessage } from "src/common/ErrorMessage";
 import { Loading } from "src/common/Loading";
@@ -8,6 +9,7 @@ import { BulkCreditsUpload } from "src/features/accounts/BulkCreditsUpload";
 
 export default function AccountsPage() {
   const accounts = useAccounts();
+  const providers = useProviders().data ?? [];
   const rows = accounts.data?.items ?? [];
   return (
     <>
@@ -33,7 +35,7 @@ export default function AccountsPage() {
             </thead>
             <tbody>
               {rows.map((account) => (
-                <AccountRow key={account.id} account={account} />
+                <AccountRow key={account.id} account={account} provider={providers.find((p) => p.id === account.provider_id)} />
               ))}
             </tbody>
           </table>

@@ -1,4 +1,4 @@
-import { screen } from "@testing-library/react";
+import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { token } from "src/api/client";
 import { LoginPage } from "src/features/auth/LoginPage";
@@ -37,5 +37,15 @@ describe("LoginPage", () => {
 
     expect(await screen.findByRole("alert")).toHaveTextContent("wrong email or password");
     expect(token.get()).toBeNull();
+  });
+
+  it.each([
+    [true, 1],
+    [false, 0],
+  ])("offers to create an account only where registration is open (%s)", async (open, links) => {
+    stubFetch({ "GET /api/v1/auth/registration": { body: { open } } });
+    const { queryClient } = renderPage(<LoginPage />, { path: "/login" });
+    await waitFor(() => expect(queryClient.getQueryData(["auth", "registration"])).toEqual({ open }));
+    expect(screen.queryAllByRole("link", { name: "Create an account" })).toHaveLength(links);
   });
 });

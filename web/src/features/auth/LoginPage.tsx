@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
-import { useLogin } from "src/api/auth";
+import { useLogin, useRegistration } from "src/api/auth";
 import { ErrorMessage, fieldError } from "src/common/ErrorMessage";
 import { Field } from "src/common/Field";
 
@@ -8,6 +8,7 @@ export function LoginPage() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const login = useLogin();
+  const registration = useRegistration();
   const [email, setEmail] = useState(params.get("email") ?? "");
   const [password, setPassword] = useState("");
   const next = params.get("next");
@@ -24,7 +25,6 @@ export function LoginPage() {
   return (
     <form className="auth card" onSubmit={submit}>
       <h1>Sign in to PixSim7</h1>
-      {params.get("registered") && <p className="notice">Account created: sign in.</p>}
       <ErrorMessage error={login.error} />
       <Field label="Email or username" error={fieldError(login.error, "email")}>
         <input
@@ -49,9 +49,11 @@ export function LoginPage() {
       <button type="submit" className="primary" disabled={login.isPending}>
         {login.isPending ? "Signing in…" : "Sign in"}
       </button>
-      <p>
-        New here? <Link to="/register">Create an account</Link>
-      </p>
+      {registration.data?.open && (
+        <p>
+          New here? <Link to="/register">Create an account</Link>
+        </p>
+      )}
     </form>
   );
 }

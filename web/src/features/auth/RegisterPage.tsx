@@ -1,10 +1,29 @@
 import { type FormEvent, useState } from "react";
 import { Link, useNavigate } from "react-router";
-import { useRegister } from "src/api/auth";
+import { useRegister, useRegistration } from "src/api/auth";
 import { ErrorMessage, fieldError } from "src/common/ErrorMessage";
 import { Field } from "src/common/Field";
+import { Loading } from "src/common/Loading";
 
 export function RegisterPage() {
+  const registration = useRegistration();
+  if (registration.isPending) return <Loading label="Loading…" />;
+  if (registration.data?.open === false) {
+    return (
+      <section className="auth card">
+        <h1>Registration is closed</h1>
+        <p>Accounts here are created by the admin: ask them for one.</p>
+        <p>
+          Have an account? <Link to="/login">Sign in</Link>
+        </p>
+      </section>
+    );
+  }
+  return <RegisterForm />;
+}
+
+/** Creating an account signs in to it: on to the dashboard. */
+function RegisterForm() {
   const navigate = useNavigate();
   const register = useRegister();
   const [form, setForm] = useState({ email: "", username: "", password: "" });
@@ -15,10 +34,7 @@ export function RegisterPage() {
     event.preventDefault();
     register.mutate(
       { email: form.email, password: form.password, username: form.username || null },
-      {
-        onSuccess: () =>
-          navigate(`/login?registered=1&email=${encodeURIComponent(form.email)}`),
-      },
+      { onSuccess: () => navigate("/") },
     );
   }
 

@@ -1,6 +1,6 @@
 import { useSearchParams } from "react-router";
 import { useProviders } from "src/api/providers";
-import { useWorkspaces } from "src/api/workspaces";
+import { SearchBox } from "src/common/SearchBox";
 import {
   type FilterKey,
   type GalleryFilters as Filters,
@@ -23,19 +23,14 @@ export function useGalleryFilters(): [Filters, (key: FilterKey, value: string) =
 export function GalleryFilters() {
   const [filters, set, clear] = useGalleryFilters();
   const providers = useProviders();
-  const workspaces = useWorkspaces();
-  const spaces = workspaces.data?.items ?? [];
   return (
     <div className="row filters" role="search" aria-label="Gallery filters">
-      <input
-        // Keyed by the URL's value so "Clear filters" and back/forward reset the text.
-        key={`q-${filters.q ?? ""}`}
-        type="search"
+      <SearchBox
         aria-label="Search"
         placeholder="Search prompts and descriptions"
-        defaultValue={filters.q ?? ""}
-        onKeyDown={(e) => e.key === "Enter" && set("q", e.currentTarget.value)}
-        onBlur={(e) => set("q", e.target.value)}
+        maxLength={200}
+        value={filters.q ?? ""}
+        onSearch={(text) => set("q", text)}
       />
       <select aria-label="Media type" value={filters.media_type ?? ""} onChange={(e) => set("media_type", e.target.value)}>
         <option value="">Images and videos</option>
@@ -50,16 +45,6 @@ export function GalleryFilters() {
           </option>
         ))}
       </select>
-      {(spaces.length > 0 || filters.workspace_id) && (
-        <select aria-label="Workspace" value={filters.workspace_id ?? ""} onChange={(e) => set("workspace_id", e.target.value)}>
-          <option value="">All workspaces</option>
-          {spaces.map((w) => (
-            <option key={w.id} value={String(w.id)}>
-              {w.name}
-            </option>
-          ))}
-        </select>
-      )}
       <input
         key={`tag-${filters.tag ?? ""}`}
         aria-label="Tag"

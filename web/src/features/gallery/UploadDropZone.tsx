@@ -1,36 +1,26 @@
 import { type DragEvent, type ReactNode, useState } from "react";
-import { useUpload } from "src/api/assets";
-import { ErrorMessage } from "src/common/ErrorMessage";
+import { UploadList } from "src/features/gallery/UploadList";
+import { useUploadQueue } from "src/features/gallery/useUploadQueue";
 
-/** Drop files anywhere on the gallery to upload them, one after another; the page's
- * heading shares a row with the upload button. */
+/** Drop files anywhere on the gallery to upload them, one after another, each with its
+ * progress and a cancel; the page's heading shares a row with the upload button. */
 export function UploadDropZone({ heading, children }: { heading: ReactNode; children: ReactNode }) {
-  const upload = useUpload();
+  const queue = useUploadQueue();
   const [over, setOver] = useState(false);
-  const [queue, setQueue] = useState(0);
-
-  async function send(files: File[]) {
-    setQueue(files.length);
-    for (const file of files) {
-      try {
-        await upload.mutateAsync(file);
-      } catch {
-        // the error shows below; carry on with the next file
-      }
-      setQueue((n) => n - 1);
-    }
-  }
+  const sending = queue.files.filter((f) => f.state.status === "waiting" || f.state.status === "sending").length;
 
   function drop(event: DragEvent) {
+    if (event.dataTransfer.files.length === 0) return; // (a tile dragged onto the page)
     event.preventDefault();
     setOver(false);
-    void send(Array.from(event.dataTransfer.files));
+    queue.add(Array.from(event.dataTransfer.files));
   }
 
   return (
     <div
       className={over ? "dropzone dropzone-over" : "dropzone"}
       onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes("Files")) return;
         e.preventDefault();
         setOver(true);
       }}
@@ -49,15 +39,15 @@ export function UploadDropZone({ heading, children }: { heading: ReactNode; chil
               accept="image/*,video/*"
               aria-label="Upload files"
               onChange={(e) => {
-                void send(Array.from(e.target.files ?? []));
+                queue.add(Array.from(e.target.files ?? []));
                 e.target.value = "";
               }}
             />
           </label>
-          <span className="muted">{queue > 0 ? `Uploading ${queue}…` : "or drop files here"}</span>
+          <span className="muted">{sending > 0 ? `Uploading ${sending}…` : "or drop files here"}</span>
         </div>
       </div>
-      <ErrorMessage error={upload.error} />
+      <UploadList files={queue.files} onCancel={queue.cancel} onClear={queue.clearFinished} />
       {children}
     </div>
   );

@@ -52,12 +52,22 @@ describe("gallery filters in the URL", () => {
     expect(await screen.findByRole("option", { name: "Local renderer" })).toBeInTheDocument();
     expect(screen.getByLabelText("Sort")).toHaveValue("oldest");
     expect(screen.getByLabelText("Created from")).toHaveValue("2026-03-01");
-    fireEvent.change(await screen.findByLabelText("Workspace"), { target: { value: "7" } });
-    await waitFor(() => expect(router.state.location.search).toContain("workspace_id=7"));
+    fireEvent.change(await screen.findByLabelText("Media type"), { target: { value: "video" } });
+    await waitFor(() => expect(router.state.location.search).toContain("media_type=video"));
     expect(router.state.location.search).toContain("provider_id=local");
 
     fireEvent.click(screen.getAllByRole("button", { name: "Clear filters" })[0]!);
     await waitFor(() => expect(router.state.location.search).toBe(""));
     expect(await screen.findByText("Nothing here yet")).toBeInTheDocument();
+  });
+
+  it("shows a total counted only up to the API's cap as a lower bound", async () => {
+    stubFetch({
+      "GET /api/v1/assets": { body: { items: [], next_cursor: null, total: 10000, total_exact: false } },
+      "GET /api/v1/providers": providers,
+      "GET /api/v1/workspaces": workspaces,
+    });
+    renderPage(<GalleryPage />, { path: "/gallery", url: "/gallery?q=fox" });
+    expect(await screen.findByText("10,000+ assets")).toBeInTheDocument();
   });
 });

@@ -1,12 +1,14 @@
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { Link } from "react-router";
 import type { Asset } from "src/api/assets";
 import { ApiError } from "src/api/client";
 import { useJobEstimate } from "src/api/jobs";
 import type { Operation } from "src/api/providers";
+import { useBoard } from "src/common/board";
 import { ErrorMessage } from "src/common/ErrorMessage";
 import { Field } from "src/common/Field";
 import { useDebounced } from "src/common/useDebounced";
+import { chosenOf, place, type Unused } from "src/features/generate/carry";
 import { CostEstimate } from "src/features/generate/CostEstimate";
 import { InputSlot } from "src/features/generate/InputSlot";
 import { ParamField } from "src/features/generate/ParamField";
@@ -18,12 +20,30 @@ import {
   toRequest,
   touchedErrors,
 } from "src/features/generate/request";
-import { useGenerate } from "src/features/generate/useGenerate";
+import { UnusedInputs } from "src/features/generate/UnusedInputs";
+import { type SendJobs, useGenerate } from "src/features/generate/useGenerate";
 
 interface Props {
   providerId: string;
   operation: Operation;
-  seed?: Asset;
+  /** The inputs chosen so far (on another operation, or by "Use as input"). */
+  carried: readonly Asset[];
+  /** Hears what is chosen now, for the next operation. */
+  onCarry: (chosen: Asset[]) => void;
+  /** Where the form starts (a saved draft, a job reused) instead of the defaults. */
+  initial?: FormState;
+  /** Hears the form's state as it changes (to keep it as the draft). */
+  onChange?: (state: FormState, operationType: string) => void;
+  /** Where the jobs go, when not straight to the queue (the scene editor's nodes). */
+  send?: SendJobs;
+}
+
+/** What the user has set on the form. */
+export interface FormState {
+  values: FormValues;
+  inputs: Inputs;
+  count: number;
+  priority: number;
 }
 
 /** How long the form waits for typing to stop before pricing it (ms). */
@@ -31,25 +51,27 @@ const ESTIMATE_DELAY = 400;
 
 const fieldsOf = (error: unknown) => (error instanceof ApiError ? error.fields : {});
 
-function startingInputs(operation: Operation, seed?: Asset): Inputs {
-  const slot = seed && operation.inputs.find((i) => i.media_type === seed.media_type);
-  return slot && seed ? { [slot.role]: [seed] } : {};
-}
-
 /**
  * One operation's form, priced live: the estimate is asked for as the form changes and its
  * field errors show by the fields the user has touched (all of them once Generate is pressed).
  */
-export function GenerateForm({ providerId, operation, seed }: Props) {
-  const [values, setValues] = useState<FormValues>(() => initialValues(operation));
-  const [inputs, setInputs] = useState<Inputs>(() => startingInputs(operation, seed));
-  const [count, setCount] = useState(1);
-  const [priority, setPriority] = useState(0);
+export function GenerateForm({ providerId, operation, carried, onCarry, initial, onChange, send }: Props) {
+  const [values, setValues] = useState<FormValues>(() => ({ ...initialValues(operation), ...initial?.values }));
+  const [placed] = useState(() => (initial ? { inputs: initial.inputs, unused: [] } : place(operation, carried)));
+  const [inputs, setInputs] = useState<Inputs>(placed.inputs);
+  const [unused, setUnused] = useState<readonly Unused[]>(placed.unused);
+  const [count, setCount] = useState(initial?.count ?? 1);
+  const [priority, setPriority] = useState(initial?.priority ?? 0);
+  useEffect(
+    () => onChange?.({ values, inputs, count, priority }, operation.type),
+    [onChange, operation.type, values, inputs, count, priority],
+  );
   const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
   const [showAll, setShowAll] = useState(false);
-  const generate = useGenerate();
+  const generate = useGenerate(send);
 
-  const request = toRequest({ providerId, operation, values, inputs, priority });
+  const board = useBoard();
+  const request = toRequest({ providerId, operation, values, inputs, priority, workspaceId: board });
   const body = JSON.stringify(request);
   const priced = useDebounced(body, ESTIMATE_DELAY);
   const estimate = useJobEstimate(priced);
@@ -63,6 +85,11 @@ export function GenerateForm({ providerId, operation, seed }: Props) {
   const unplaced = Object.entries(errors.other).filter(([name]) => name !== "priority");
 
   const touch = (name: string) => !touched.has(name) && setTouched(new Set([...touched, name]));
+  const choose = (nextInputs: Inputs, nextUnused: readonly Unused[]) => {
+    setInputs(nextInputs);
+    setUnused(nextUnused);
+    onCarry(chosenOf(operation, nextInputs, nextUnused));
+  };
   function submit(event: FormEvent) {
     event.preventDefault();
     setShowAll(true);
@@ -72,6 +99,7 @@ export function GenerateForm({ providerId, operation, seed }: Props) {
 
   return (
     <form className="stack" onSubmit={submit} aria-label={operation.label}>
+      <UnusedInputs unused={unused} onRemove={(index) => choose(inputs, unused.filter((_, i) => i !== index))} />
       {operation.inputs.map((slot) => (
         <InputSlot
           key={slot.role}
@@ -80,7 +108,7 @@ export function GenerateForm({ providerId, operation, seed }: Props) {
           errors={errors.slots[slot.role]}
           onChange={(assets) => {
             touch(`inputs.${slot.role}`);
-            setInputs({ ...inputs, [slot.role]: assets });
+            choose({ ...inputs, [slot.role]: assets }, unused);
           }}
         />
       ))}

@@ -135,4 +135,43 @@ describe("the Generate page", () => {
     expect(created.map((b) => b.params.seed)).toEqual([5, 6]);
     expect(created[0]?.inputs).toEqual([{ role: "frames", asset_id: 11 }]);
   });
+
+  it("fills the form from a reused job, then keeps it as the draft over a reload", async () => {
+    const job = {
+      id: 5,
+      provider_id: "pixverse",
+      operation_type: "image_to_video",
+      params: { prompt: "a fox at dawn", seed: 7, quality: "720p", loop: true },
+      inputs: [{ role: "frames", asset_id: 11 }, { role: "frames", url: "https://example.com/x.png" }],
+      priority: 10,
+    };
+    stubFetch({
+      "GET /api/v1/providers": { body: { items: [pixverse], next_cursor: null } },
+      "GET /api/v1/jobs/5": { body: job },
+      "GET /api/v1/assets/11": { body: asset(11) },
+      "POST /api/v1/jobs/estimate": { status: 422, body: { error: { code: "x", message: "x", fields: {} } } },
+    });
+    const first = renderPage(<GeneratePage />, { path: "/generate", url: "/generate?reuse=5" });
+    expect(await screen.findByText("Filled from job #5: change what you like and generate again.")).toBeInTheDocument();
+    expect(screen.getByLabelText(/^Provider/)).toHaveValue("pixverse");
+    expect(screen.getByLabelText(/^Prompt/)).toHaveValue("a fox at dawn");
+    expect(screen.getByLabelText(/^Seed/)).toHaveValue(7);
+    expect(screen.getByLabelText(/^Quality/)).toHaveValue("720p");
+    expect(screen.getByLabelText(/^Loop/)).toBeChecked();
+    expect(screen.getByLabelText(/^Priority/)).toHaveValue(10);
+    expect(within(screen.getByRole("group", { name: /Frames/ })).getByRole("button", { name: "Remove Frames 1" })).toBeInTheDocument();
+    expect(screen.getByRole("list", { name: "Not reused" })).toHaveTextContent("frames: a URL not fetched yet (https://example.com/x.png)");
+    await waitFor(() => expect(first.router.state.location.search).toBe(""));
+
+    type(/^Prompt/, "a fox at dusk");
+    first.unmount();
+    // A reload: the page opens on the draft, not on the job.
+    renderPage(<GeneratePage />, { path: "/generate" });
+    expect(await screen.findByLabelText(/^Prompt/)).toHaveValue("a fox at dusk");
+    expect(screen.getByLabelText(/^Quality/)).toHaveValue("720p");
+    expect(within(screen.getByRole("group", { name: /Frames/ })).getByRole("button", { name: "Remove Frames 1" })).toBeInTheDocument();
+    fireEvent.click(screen.getByRole("button", { name: "Start over" }));
+    expect(screen.getByLabelText(/^Provider/)).toHaveValue("");
+    expect(localStorage.getItem("pixsim7.generate.draft")).toBeNull();
+  });
 });

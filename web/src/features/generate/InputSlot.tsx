@@ -13,17 +13,25 @@ interface Props {
   onChange: (assets: Asset[]) => void;
 }
 
-/** The inputs of one role: picked from the gallery or uploaded on the spot. */
+/** The inputs of one role: picked from the gallery or uploaded on the spot. The slot holds
+ * only what it takes: a file of another media type is refused, in words. */
 export function InputSlot({ slot, assets, errors, onChange }: Props) {
   const error = errors?.slot;
   const invalid = Boolean(error) || Object.keys(errors?.items ?? {}).length > 0;
   const [picking, setPicking] = useState(false);
+  const [refused, setRefused] = useState<string>();
   const upload = useUpload();
   const full = assets.length >= slot.max_count;
   const count = slot.min_count === slot.max_count ? `${slot.max_count}` : `${slot.min_count}–${slot.max_count}`;
   const add = (asset: Asset) => {
-    onChange([...assets, asset].slice(-slot.max_count));
     setPicking(false);
+    if (asset.media_type !== slot.media_type) {
+      const name = asset.original_filename ?? `#${asset.id}`;
+      setRefused(`Not added: ${name} is ${asset.media_type}, and ${slot.label} takes ${slot.media_type} only.`);
+      return;
+    }
+    setRefused(undefined);
+    onChange([...assets, asset].slice(-slot.max_count));
   };
 
   return (
@@ -78,6 +86,11 @@ export function InputSlot({ slot, assets, errors, onChange }: Props) {
         </div>
       )}
       <ErrorMessage error={upload.error} />
+      {refused && (
+        <small className="field-error" role="alert">
+          {refused}
+        </small>
+      )}
       {error && <small className="field-error" role="alert">{error}</small>}
       {picking && <AssetPicker mediaType={slot.media_type} onPick={add} />}
     </fieldset>

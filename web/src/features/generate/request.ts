@@ -17,6 +17,8 @@ export interface Draft {
   values: FormValues;
   inputs: Inputs;
   priority: number;
+  /** The board the jobs land in. */
+  workspaceId?: number | null;
 }
 
 /** Each input with its slot (role) and its position in the slot, in request order. */
@@ -32,6 +34,7 @@ export function toRequest(draft: Draft): JobRequest {
     params: toParams(draft.operation, draft.values),
     inputs: flatInputs(draft.operation, draft.inputs).map(({ role, asset }) => ({ role, asset_id: asset.id })),
     priority: draft.priority,
+    ...(draft.workspaceId ? { workspace_id: draft.workspaceId } : {}),
   };
 }
 

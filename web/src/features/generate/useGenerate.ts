@@ -13,11 +13,15 @@ export function unnumbered(error: unknown): unknown {
   return new ApiError(error.status, error.code, error.message, fields);
 }
 
+/** Where a form's jobs go: by default POST /jobs/batch; the scene editor sends them as
+ * generations into a node. Resolves to the jobs queued. */
+export type SendJobs = (requests: JobRequest[]) => Promise<{ id: number }[]>;
+
 /** Submit one job, or several in one batch (all or none): each of several gets the next
  * seed, so they differ. */
-export function useGenerate() {
+export function useGenerate(send?: SendJobs) {
   const create = useCreateJobs();
-  const [created, setCreated] = useState<Job[]>([]);
+  const [created, setCreated] = useState<Pick<Job, "id">[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [pending, setPending] = useState(false);
   // What the error is about: once the form changes, the live estimate speaks instead.
@@ -33,7 +37,7 @@ export function useGenerate() {
       hasSeed && count > 1 ? { ...request, params: { ...params, seed: Number(params.seed ?? 0) + i } } : request,
     );
     try {
-      setCreated(await create.mutateAsync(bodies));
+      setCreated(await (send ?? create.mutateAsync)(bodies));
     } catch (e) {
       setError(unnumbered(e));
     } finally {

@@ -1,17 +1,24 @@
 import { Link, useParams } from "react-router";
 import { useJob } from "src/api/jobs";
+import { isId, isMissing, NotFoundPage } from "src/app/NotFoundPage";
 import { ErrorMessage } from "src/common/ErrorMessage";
 import { formatCredits, formatDate } from "src/common/format";
 import { Loading } from "src/common/Loading";
 import { JobActions } from "src/features/jobs/JobActions";
+import { JobHistory } from "src/features/jobs/JobHistory";
+import { JobTimeline } from "src/features/logs/JobTimeline";
 import { JobStatus } from "src/features/jobs/JobStatus";
 
-/** One job: its params, each submission to the provider and its error, its history. */
+/** One job: its outcome, its params, its history attempt by attempt, and each submission
+ * to the provider with its error. */
 export default function JobDetailPage() {
   const id = Number(useParams().jobId);
   const job = useJob(id);
+  if (!isId(id)) return <NotFoundPage what="job" />;
   if (job.isPending) return <Loading label="Loading the job…" />;
-  if (job.isError) return <ErrorMessage error={job.error} />;
+  if (job.isError) {
+    return isMissing(job.error) ? <NotFoundPage what="job" /> : <ErrorMessage error={job.error} />;
+  }
   const j = job.data;
   const submissions = j.submissions ?? [];
   return (
@@ -20,12 +27,18 @@ export default function JobDetailPage() {
         <h1>
           Job #{j.id} <small className="muted">{j.provider_id} · {j.operation_type}</small>
         </h1>
-        <JobActions job={j} />
+        <div className="row">
+          <JobActions job={j} />
+          <Link className="button-like" to={`/generate?reuse=${j.id}`}>
+            Reuse
+          </Link>
+        </div>
       </div>
       <div className="grid-2">
         <section className="card">
           <JobStatus job={j} />
-          {j.error_message && <p className="error">{j.error_class}: {j.error_message}</p>}
+          {/* The final outcome's error only: earlier attempts' are in the history below. */}
+          {j.status === "failed" && j.error_message && <p className="error">{j.error_message}</p>}
           <dl className="meta">
             <dt>Account</dt>
             <dd>{j.account_nickname ?? j.account_id ?? "—"}</dd>
@@ -56,6 +69,13 @@ export default function JobDetailPage() {
           <pre className="json">{JSON.stringify({ params: j.params, inputs: j.inputs }, null, 2)}</pre>
         </section>
       </div>
+      <section className="card">
+        <JobTimeline job={j} />
+      </section>
+      <section className="card">
+        <h2>History</h2>
+        <JobHistory history={j.history} />
+      </section>
       <section className="card">
         <h2>Submissions</h2>
         {submissions.length === 0 ? (

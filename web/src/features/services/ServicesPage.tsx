@@ -21,8 +21,13 @@ export default function ServicesPage() {
       </div>
       <section className="card">
         <h2>Workers</h2>
-        {s.workers.length === 0 ? (
+        {s.workers_live === 0 ? (
           <p className="error">No worker is running: jobs will wait. Start `pixsim7 serve` or `pixsim7 worker`.</p>
+        ) : s.workers === null ? (
+          // Hosts and PIDs are shown to admins only.
+          <p>
+            {s.workers_live} worker{s.workers_live === 1 ? "" : "s"} running.
+          </p>
         ) : (
           <div className="table-wrap">
             <table>

@@ -29,6 +29,7 @@ export function SessionList() {
             {rows.map((s) => (
               <tr key={s.id}>
                 <td className="ellipsis" title={s.user_agent ?? ""}>
+                  {s.kind === "extension" && <span className="badge">Browser extension</span>}{" "}
                   {s.user_agent ?? "unknown"}
                 </td>
                 <td>{s.ip_address ?? "—"}</td>

@@ -1,3 +1,4 @@
+import { ExtensionCard } from "src/features/settings/ExtensionCard";
 import { PasswordForm } from "src/features/settings/PasswordForm";
 import { ProfileForm } from "src/features/settings/ProfileForm";
 import { SessionList } from "src/features/settings/SessionList";
@@ -10,6 +11,7 @@ export default function SettingsPage() {
         <ProfileForm />
         <PasswordForm />
       </div>
+      <ExtensionCard />
       <SessionList />
     </>
   );

@@ -2,6 +2,8 @@ import { useAdminUpdateUser, useMe, useUsers } from "src/api/users";
 import { ErrorMessage } from "src/common/ErrorMessage";
 import { formatBytes, formatDate } from "src/common/format";
 import { Loading } from "src/common/Loading";
+import { AddUserForm } from "src/features/users/AddUserForm";
+import { PasswordReset } from "src/features/users/PasswordReset";
 import { QuotaEditor } from "src/features/users/QuotaEditor";
 
 export default function UsersPage() {
@@ -15,6 +17,7 @@ export default function UsersPage() {
   return (
     <>
       <h1>Users</h1>
+      <AddUserForm />
       <ErrorMessage error={update.error} />
       <div className="table-wrap card">
         <table>
@@ -65,6 +68,7 @@ export default function UsersPage() {
                   <td>{formatDate(user.last_login_at)}</td>
                   <td>
                     <QuotaEditor user={user} />
+                    <PasswordReset user={user} />
                   </td>
                 </tr>
               );

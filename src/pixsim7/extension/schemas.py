@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+
+class BundleRead(BaseModel):
+    """The built extension this server offers for download."""
+
+    available: bool  # false until the extension is built (`make`)
+    version: str | None
+    size_bytes: int | None
+    sha256: str | None
+    download_url: str
+
+
+class SessionCookies(BaseModel):
+    """An account's stored browser session, for the extension to set on the provider's own
+    domain (the extension decides the domain; the server names only the provider)."""
+
+    account_id: int
+    provider_id: str
+    cookies: dict[str, str]

@@ -1,0 +1,113 @@
+"""Boards (workspaces) in the UI: create, nest, colour, rename, archive; the board switcher
+scopes Generate (new jobs land in it), uploads, the gallery and the queue; assets and jobs
+move by drag and drop onto a board.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import JOB_TIMEOUT, Server, go, png_bytes, sign_in, wait_job
+
+pytestmark = pytest.mark.browser
+
+
+def _api_get(server: Server, token: str, path: str, **query: Any) -> Any:
+    with server.api(token) as api:
+        r = api.get(path, params=query)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+
+def test_boards_scope_generate_gallery_and_queue(
+    page: Page, server: Server, user_email: str, token: str, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    page.on("dialog", lambda dialog: dialog.accept())
+    sign_in(page, user_email)
+    page.get_by_role("link", name="Boards", exact=True).click()
+
+    # Two boards, the second inside the first; creating a top-level one works in it.
+    page.get_by_label("Board name").fill("Trailer")
+    page.get_by_label("Colour").select_option("Violet")
+    page.get_by_role("button", name="Create board").click()
+    expect(page.get_by_label("Board", exact=True)).to_have_value(re.compile(r"\d+"))
+    page.get_by_label("Board name").fill("Shots")
+    page.get_by_label("Inside").select_option(label="inside Trailer")
+    page.get_by_role("button", name="Create board").click()
+    shots = page.get_by_role("listitem", name="Board Shots")
+    expect(shots).to_have_class(re.compile("depth-1"))
+    boards = {w["name"]: w for w in _api_get(server, token, "/api/v1/workspaces")["items"]}
+    assert boards["Trailer"]["color"] == "#c77dff"
+    assert boards["Shots"]["parent_id"] == boards["Trailer"]["id"]
+    trailer_id, shots_id = boards["Trailer"]["id"], boards["Shots"]["id"]
+
+    # Working in Trailer: a job made on Generate lands in it.
+    go(page, "Generate")
+    expect(page.get_by_role("note")).to_contain_text("Trailer")
+    page.get_by_label("Provider").select_option("local")
+    page.get_by_label("Operation").select_option("text_to_video")
+    page.get_by_label("Text *").fill("a board's first clip")
+    page.get_by_label("Duration (s)").fill("1")
+    page.get_by_label("Resolution").select_option("360p")
+    page.get_by_label("Frames per second").fill("8")
+    page.get_by_role("button", name="Generate", exact=True).click()
+    link = page.get_by_role("status").get_by_role("link", name=re.compile(r"#\d+"))
+    expect(link).to_be_visible()
+    job_id = int((link.text_content() or "#0").strip("#"))
+    job = wait_job(server, token, job_id, "completed")
+    assert job["workspace_id"] == trailer_id
+    clip = _api_get(server, token, f"/api/v1/assets/{job['asset_id']}")
+    assert clip["workspace_id"] == trailer_id
+
+    # An upload in the gallery lands in the board too; the gallery shows the board only.
+    outside = tmp_path / "outside.png"
+    outside.write_bytes(png_bytes((200, 10, 10)))
+    with server.api(token) as api:  # one asset in no board, uploaded elsewhere
+        r = api.post("/api/v1/assets/upload", files={"file": ("outside.png", outside.read_bytes())})
+        assert r.status_code == 201
+        stray = r.json()["id"]
+    go(page, "Gallery")
+    picture = tmp_path / "board.png"
+    picture.write_bytes(png_bytes((10, 200, 10)))
+    page.get_by_label("Upload files").set_input_files(str(picture))
+    expect(page.locator("[data-asset-id]")).to_have_count(2, timeout=JOB_TIMEOUT)
+    expect(page.locator(f"[data-asset-id='{stray}']")).to_have_count(0)
+    in_trailer = _api_get(server, token, "/api/v1/assets", workspace_id=trailer_id)["items"]
+    uploaded = next(a for a in in_trailer if a["original_filename"] == "board.png")
+
+    # Drag a tile onto the Shots chip: it moves there (and leaves this board's gallery).
+    tile = page.locator(f"[data-asset-id='{uploaded['id']}']")
+    tile.drag_to(page.get_by_role("listitem", name="Board Shots"))
+    expect(page.get_by_role("status").filter(has_text="Moved 1 asset to Shots")).to_be_visible()
+    expect(tile).to_have_count(0)
+    assert _api_get(server, token, f"/api/v1/assets/{uploaded['id']}")["workspace_id"] == shots_id
+
+    # The queue is the board's; a job row dragged onto "All boards" leaves every board.
+    go(page, "Jobs")
+    row = page.locator(f"tr[data-job-id='{job_id}']")
+    expect(row).to_be_visible()
+    page.get_by_label("Board", exact=True).select_option(str(shots_id))
+    expect(row).to_have_count(0)
+    page.get_by_label("Board", exact=True).select_option(str(trailer_id))
+    row.drag_to(page.get_by_role("listitem").filter(has_text="All boards"))
+    expect(row).to_have_count(0)
+    assert _api_get(server, token, f"/api/v1/jobs/{job_id}")["workspace_id"] is None
+
+    # Rename, archive: an archived board leaves the switcher.
+    page.get_by_role("link", name="Boards", exact=True).click()
+    shots = page.get_by_role("listitem", name="Board Shots")
+    shots.get_by_role("button", name="Rename").click()
+    shots.get_by_label("New name for Shots").fill("Close-ups")
+    shots.get_by_role("button", name="Save").click()
+    closeups = page.get_by_role("listitem", name="Board Close-ups")
+    closeups.get_by_role("button", name="Archive").click()
+    expect(page.get_by_role("listitem", name="Board Close-ups")).to_have_count(0)
+    switcher = page.get_by_label("Board", exact=True)
+    expect(switcher.locator("option", has_text="Close-ups")).to_have_count(0)
+    expect(switcher.locator("option", has_text="Trailer")).to_have_count(1)
+    page.get_by_label("Show archived boards").check()
+    expect(page.get_by_role("listitem", name="Board Close-ups")).to_contain_text("archived")
