@@ -79,12 +79,18 @@ def test_boards_scope_generate_gallery_and_queue(
     in_trailer = _api_get(server, token, "/api/v1/assets", workspace_id=trailer_id)["items"]
     uploaded = next(a for a in in_trailer if a["original_filename"] == "board.png")
 
-    # Drag a tile onto the Shots chip: it moves there (and leaves this board's gallery).
+    # Drag a tile onto the Shots chip: it moves there. Trailer's gallery holds the boards
+    # inside it, so the tile stays; Shots' own gallery has it and nothing else.
     tile = page.locator(f"[data-asset-id='{uploaded['id']}']")
     tile.drag_to(page.get_by_role("listitem", name="Board Shots"))
     expect(page.get_by_role("status").filter(has_text="Moved 1 asset to Shots")).to_be_visible()
-    expect(tile).to_have_count(0)
     assert _api_get(server, token, f"/api/v1/assets/{uploaded['id']}")["workspace_id"] == shots_id
+    expect(tile).to_be_visible()
+    page.get_by_label("Board", exact=True).select_option(str(shots_id))
+    expect(page.locator("[data-asset-id]")).to_have_count(1)
+    expect(tile).to_be_visible()
+    page.get_by_label("Board", exact=True).select_option(str(trailer_id))
+    expect(page.locator("[data-asset-id]")).to_have_count(2)
 
     # The queue is the board's; a job row dragged onto "All boards" leaves every board.
     go(page, "Jobs")
