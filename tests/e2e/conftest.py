@@ -242,8 +242,12 @@ def sign_in(page: Page, email: str) -> None:
 
 
 def go(page: Page, name: str) -> None:
-    """Follow a link of the main navigation."""
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True).click()
+    """Follow a link of the main navigation, and wait until its page is the one shown: the
+    pages load lazily, and until one has, the page before stays on screen (a field filled
+    meanwhile would be that page's)."""
+    link = page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True)
+    link.click()
+    expect(link).to_have_attribute("aria-current", "page")
 
 
 @pytest.fixture

@@ -1,4 +1,3 @@
-import { useSearchParams } from "react-router";
 import { useProviders } from "src/api/providers";
 import { SearchBox } from "src/common/SearchBox";
 import {
@@ -9,14 +8,15 @@ import {
   withFilter,
   withoutFilters,
 } from "src/features/gallery/galleryFilters";
+import { useUrlParams } from "src/common/useUrlParams";
 
 /** The filters in the URL, and a setter that replaces the history entry (no back-button spam). */
 export function useGalleryFilters(): [Filters, (key: FilterKey, value: string) => void, () => void] {
-  const [params, setParams] = useSearchParams();
+  const [params, setParams] = useUrlParams();
   return [
     readFilters(params),
-    (key, value) => setParams(withFilter(params, key, value), { replace: true }),
-    () => setParams(withoutFilters(params), { replace: true }),
+    (key, value) => setParams((p) => withFilter(p, key, value), { replace: true }),
+    () => setParams(withoutFilters, { replace: true }),
   ];
 }
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
-import { Link, useSearchParams } from "react-router";
+import { Link } from "react-router";
 import { useAssets } from "src/api/assets";
 import { EmptyState } from "src/common/EmptyState";
 import { ErrorMessage } from "src/common/ErrorMessage";
@@ -16,6 +16,7 @@ import { GalleryTile } from "src/features/gallery/GalleryTile";
 import { GalleryViews, viewOf } from "src/features/gallery/GalleryViews";
 import { Lightbox } from "src/features/gallery/Lightbox";
 import { UploadDropZone } from "src/features/gallery/UploadDropZone";
+import { useUrlParams } from "src/common/useUrlParams";
 
 const SIZES = { s: "Small", m: "Medium", l: "Large" } as const;
 type Size = keyof typeof SIZES;
@@ -26,7 +27,7 @@ const storedSize = (): Size => {
 };
 
 export default function GalleryPage() {
-  const [params, setParams] = useSearchParams();
+  const [params, setParams] = useUrlParams();
   const [size, setSize] = useState<Size>(storedSize);
   const [filters, , clearFilters] = useGalleryFilters();
   const board = useBoard();
@@ -57,12 +58,16 @@ export default function GalleryPage() {
   // The lightbox: `open=<id>` in the URL (Back closes it; a link opens it).
   const openId = Number(params.get("open") ?? 0);
   const opened = items.find((a) => a.id === openId);
-  const open = (id: number | null, push = false) => {
-    const next = new URLSearchParams(params);
-    if (id === null) next.delete("open");
-    else next.set("open", String(id));
-    setParams(next, { replace: !push });
-  };
+  const open = (id: number | null, push = false) =>
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        if (id === null) next.delete("open");
+        else next.set("open", String(id));
+        return next;
+      },
+      { replace: !push },
+    );
   const loadMore = useCallback(() => {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);

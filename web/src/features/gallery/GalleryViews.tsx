@@ -1,7 +1,7 @@
-import { useSearchParams } from "react-router";
 import { useEmptyTrash } from "src/api/assets";
 import { ErrorMessage } from "src/common/ErrorMessage";
 import type { GalleryFilters } from "src/features/gallery/galleryFilters";
+import { useUrlParams } from "src/common/useUrlParams";
 
 type View = "all" | "favorites" | "trash";
 
@@ -13,16 +13,17 @@ const LABELS: Record<View, string> = { all: "All", favorites: "Favourites", tras
 /** All · Favourites · Trash: which part of the library the grid shows (in the URL).
  * `trashDays`: after how many days the server empties the trash of a deletion. */
 export function GalleryViews({ view, trashDays }: { view: View; trashDays?: number | null }) {
-  const [params, setParams] = useSearchParams();
+  const [, setParams] = useUrlParams();
   const empty = useEmptyTrash();
-  const open = (next: View) => {
-    const url = new URLSearchParams(params);
-    url.delete("favorite");
-    url.delete("trashed");
-    if (next === "favorites") url.set("favorite", "true");
-    if (next === "trash") url.set("trashed", "true");
-    setParams(url);
-  };
+  const open = (next: View) =>
+    setParams((current) => {
+      const url = new URLSearchParams(current);
+      url.delete("favorite");
+      url.delete("trashed");
+      if (next === "favorites") url.set("favorite", "true");
+      if (next === "trash") url.set("trashed", "true");
+      return url;
+    });
   return (
     <div className="row views">
       <nav className="tabs" aria-label="Library views">

@@ -1,6 +1,7 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import GalleryPage from "src/features/gallery/GalleryPage";
+import { Lightbox } from "src/features/gallery/Lightbox";
 import { asset } from "src/test/fixtures";
 import { renderPage, stubFetch } from "src/test/render";
 
@@ -35,5 +36,16 @@ describe("the lightbox", () => {
     await user.keyboard("{Escape}");
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
     expect(router.state.location.search).toBe("");
+  });
+
+  it("takes one step per key press when presses come quicker than a render", () => {
+    const items = [asset(4), asset(3), asset(2), asset(1)];
+    const onOpen = vi.fn();
+    stubFetch({});
+    renderPage(<Lightbox asset={items[3]!} items={items} onOpen={onOpen} onClose={() => {}} />, { path: "/gallery" });
+    // Both presses land before the parent shows the asset the first one opened.
+    fireEvent.keyDown(window, { key: "ArrowLeft" });
+    fireEvent.keyDown(window, { key: "ArrowLeft" });
+    expect(onOpen.mock.calls).toEqual([[2], [3]]);
   });
 });

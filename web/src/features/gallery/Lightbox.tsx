@@ -33,10 +33,17 @@ export function Lightbox({ asset, items, onOpen, onClose, onNearEnd }: Props) {
   const order = items.map((a) => a.id);
   const { index, previous, next } = neighbours(order, asset.id);
   const byId = (id: number | undefined) => items.find((a) => a.id === id);
-  const latest = useRef({ previous, next, asset, onOpen, onClose });
+  const latest = useRef({ order, asset, onOpen, onClose });
   useEffect(() => {
-    latest.current = { previous, next, asset, onOpen, onClose };
+    latest.current = { ...latest.current, order, onOpen, onClose };
   });
+  // The asset the keys move from: set at once on each press, so presses quicker than a
+  // render each take a step instead of all stepping from the same place.
+  const at = useRef(asset.id);
+  useEffect(() => {
+    at.current = asset.id;
+    latest.current.asset = asset;
+  }, [asset]);
   useEffect(() => {
     if (next === undefined) onNearEnd?.();
   }, [next, onNearEnd]);
@@ -46,10 +53,13 @@ export function Lightbox({ asset, items, onOpen, onClose, onNearEnd }: Props) {
       const action = lightboxAction(event);
       if (!action || (event.target instanceof HTMLInputElement && event.target.type !== "checkbox")) return;
       event.preventDefault();
-      const { previous: p, next: n, asset: a } = latest.current;
-      if (action === "previous" && p !== undefined) latest.current.onOpen(p);
-      else if (action === "next" && n !== undefined) latest.current.onOpen(n);
-      else if (action === "close") latest.current.onClose();
+      const { order: o, asset: a } = latest.current;
+      const step = neighbours(o, at.current);
+      const target = action === "previous" ? step.previous : action === "next" ? step.next : undefined;
+      if (target !== undefined) {
+        at.current = target;
+        latest.current.onOpen(target);
+      } else if (action === "close") latest.current.onClose();
       else if (action === "favourite") update.mutate({ id: a.id, favorite: !a.favorite });
       else if (action === "toggle-play" && video.current) {
         if (video.current.paused) void video.current.play();

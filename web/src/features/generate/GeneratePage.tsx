@@ -1,5 +1,5 @@
 import { useCallback, useState } from "react";
-import { Link, useSearchParams } from "react-router";
+import { Link } from "react-router";
 import { type Asset, useAsset, useAssetsById } from "src/api/assets";
 import { useJob } from "src/api/jobs";
 import { useProviders } from "src/api/providers";
@@ -14,6 +14,7 @@ import { clearDraft, type Draft, draftAssetIds, draftFromJob, loadDraft, saveDra
 import { type FormState, GenerateForm } from "src/features/generate/GenerateForm";
 import { ProviderSelect } from "src/features/generate/ProviderSelect";
 import type { Inputs } from "src/features/generate/request";
+import { useUrlParams } from "src/common/useUrlParams";
 
 /** Where the page starts: a job to reuse (`?reuse=<job id>`), an asset to use as input
  * (`?input=<asset id>`), or the draft kept from the last visit. */
@@ -44,7 +45,7 @@ export default function GeneratePage() {
   const providers = useProviders();
   const board = useBoard();
   const workspaces = useWorkspaces();
-  const [params, setParams] = useSearchParams();
+  const [params, setParams] = useUrlParams();
   const reuseId = Number(params.get("reuse") ?? 0);
   const inputId = Number(params.get("input") ?? 0);
   const seedAsset = useAsset(inputId).data;
@@ -71,9 +72,14 @@ export default function GeneratePage() {
     setChosen(Object.values(inputs).flat());
     if (reuseId) {
       // Reused once: from now on the page keeps its own draft (a reload must not undo edits).
-      const next = new URLSearchParams(params);
-      next.delete("reuse");
-      setParams(next, { replace: true });
+      setParams(
+        (current) => {
+          const next = new URLSearchParams(current);
+          next.delete("reuse");
+          return next;
+        },
+        { replace: true },
+      );
     }
   }
   const carried = chosen ?? (seedAsset ? [seedAsset] : []);

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Link, useSearchParams } from "react-router";
+import { Link } from "react-router";
 import { useAccounts } from "src/api/accounts";
 import { type JobFilters, useJobBatch, useJobs } from "src/api/jobs";
 import { useProviders } from "src/api/providers";
@@ -15,13 +15,14 @@ import { JobBulkBar } from "src/features/jobs/JobBulkBar";
 import { type JobFilterKey, readJobFilters, withJobFilter, withoutJobFilters } from "src/features/jobs/jobFilters";
 import { JobRow } from "src/features/jobs/JobRow";
 import { QueueControls } from "src/features/jobs/QueueControls";
+import { useUrlParams } from "src/common/useUrlParams";
 
 const STATUSES = ["pending", "submitting", "processing", "completed", "failed", "cancelled"];
 
 /** The queue, live: rows change as job.updated events arrive. Filters live in the URL;
  * many jobs can be selected (shift-click for a range) and acted on at once. */
 export default function JobsPage() {
-  const [params, setParams] = useSearchParams();
+  const [params, setParams] = useUrlParams();
   const board = useBoard();
   const urlFilters = readJobFilters(params);
   // The queue of the board worked in (all boards: every job).
@@ -38,7 +39,7 @@ export default function JobsPage() {
     setSelectionFor(filterKey);
     setSelection(NONE);
   }
-  const setFilter = (key: JobFilterKey, value: string) => setParams(withJobFilter(params, key, value), { replace: true });
+  const setFilter = (key: JobFilterKey, value: string) => setParams((p) => withJobFilter(p, key, value), { replace: true });
   const rows = jobs.data?.pages.flatMap((p) => p.items) ?? [];
   const order = rows.map((job) => job.id);
   const shown = keepListed(selection, order);
@@ -84,7 +85,7 @@ export default function JobsPage() {
         <select
           aria-label="Provider"
           value={filters.provider_id ?? ""}
-          onChange={(e) => setParams(withJobFilter(withJobFilter(params, "operation_type", ""), "provider_id", e.target.value), { replace: true })}
+          onChange={(e) => setParams((p) => withJobFilter(withJobFilter(p, "operation_type", ""), "provider_id", e.target.value), { replace: true })}
         >
           <option value="">All providers</option>
           {providers.data?.map((p) => (
@@ -104,7 +105,7 @@ export default function JobsPage() {
           </select>
         )}
         {hasFilters && (
-          <button type="button" className="link" onClick={() => setParams(withoutJobFilters(params), { replace: true })}>
+          <button type="button" className="link" onClick={() => setParams(withoutJobFilters, { replace: true })}>
             Clear filters
           </button>
         )}

@@ -1,27 +1,29 @@
 import { useState } from "react";
-import { Link, useSearchParams } from "react-router";
+import { Link } from "react-router";
 import { LOG_FILTERS, useLogs, useLogTail, type LogFacets, type LogFilters } from "src/api/logs";
 import { ErrorMessage } from "src/common/ErrorMessage";
 import { Loading } from "src/common/Loading";
 import { LogLineRow } from "src/features/logs/LogLineRow";
+import { useUrlParams } from "src/common/useUrlParams";
 
 const LEVELS = ["debug", "info", "warning", "error", "critical"];
 
 /** Stored log lines: filters and facets kept in the page's URL, a live tail with pause.
  * `scope` filters every request and is not offered as a filter (an account's own page). */
 export function LogView({ scope = {} }: { scope?: LogFilters }) {
-  const [params, setParams] = useSearchParams();
+  const [params, setParams] = useUrlParams();
   const fixed = (name: string) => scope[name as keyof LogFilters] !== undefined;
   const filters: LogFilters = {
     ...Object.fromEntries(LOG_FILTERS.map((name) => [name, params.get(name) ?? undefined])),
     ...scope,
   };
-  const set = (name: string, value: string | undefined) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    setParams(next);
-  };
+  const set = (name: string, value: string | undefined) =>
+    setParams((current) => {
+      const next = new URLSearchParams(current);
+      if (value) next.set(name, value);
+      else next.delete(name);
+      return next;
+    });
   const [live, setLive] = useState(false);
   const tail = useLogTail(filters, live);
   const logs = useLogs(filters);

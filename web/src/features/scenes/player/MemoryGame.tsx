@@ -39,12 +39,17 @@ export function MemoryGame({ config, sequence, onDone }: Props) {
     };
   }, [showing, shown, config.show_ms]);
 
+  // What was entered so far, read from a ref: two presses quicker than a render each add
+  // their symbol (from state, the second would replace the first), and none counts after the end.
+  const input = useRef<{ entered: number[]; over: boolean }>({ entered: [], over: false });
   const enter = (symbol: number) => {
-    if (showing || entered.length >= sequence.length) return;
-    const now = [...entered, symbol];
-    setEntered(now);
+    const sofar = input.current;
+    if (showing || sofar.over) return;
+    const now = [...sofar.entered, symbol];
     const wrong = symbol !== sequence[now.length - 1];
-    if (wrong || now.length === sequence.length) done.current(now);
+    input.current = { entered: now, over: wrong || now.length === sequence.length };
+    setEntered(now);
+    if (input.current.over) done.current(now);
   };
   const press = useRef(enter);
   useEffect(() => {

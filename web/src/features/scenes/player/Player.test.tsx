@@ -1,6 +1,7 @@
 import { act, fireEvent, render, screen } from "@testing-library/react";
 import { advance, load, start } from "src/features/scenes/engine/engine";
 import type { Bundle } from "src/features/scenes/engine/types";
+import { MemoryGame } from "src/features/scenes/player/MemoryGame";
 import { LocalPlayStore } from "src/features/scenes/player/localStore";
 import { Player } from "src/features/scenes/player/Player";
 import { bundle, edge, node } from "src/features/scenes/player/testBundle";
@@ -68,6 +69,18 @@ test("a number key chooses; the memory game is repeated with number keys; back r
   fireEvent.click(screen.getByRole("button", { name: "Back to the last choice" }));
   expect(screen.getByRole("group", { name: "Ready?" })).toBeInTheDocument();
   expect(screen.getByRole("button", { name: "Back" })).toBeDisabled();
+});
+
+test("the memory game counts every key of a quick run, pressed before the screen catches up", () => {
+  const onDone = vi.fn();
+  render(<MemoryGame config={MEMORY} sequence={[2, 0]} onDone={onDone} />);
+  for (let ms = 0; ms < 2 * (100 + 150); ms += 50) act(() => vi.advanceTimersByTime(50));
+  act(() => {
+    key("3");
+    key("1");
+    key("2"); // after the end: not counted
+  });
+  expect(onDone.mock.calls).toEqual([[[2, 0]]]);
 });
 
 test("a timed choice takes its default when the countdown runs out", async () => {
