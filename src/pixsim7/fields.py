@@ -6,7 +6,7 @@ wider than their column, and NaN in JSON; no driver stores a lone surrogate (an 
 ``\\ud800`` escape is valid JSON). So a request's ids are `Id`, its other integers `Int`
 (an INTEGER column) or `BigInt`, its numbers `Number`, its strings `Text`, its free-form
 objects `JsonObject`, and a PATCH field that may be left out but not cleared is
-`Omittable[...]`. ``tests/test_contract.py`` checks that every operation's schema uses
+`Omittable[...]`. ``tests/test_openapi.py`` checks that every operation's schema uses
 them, and the OpenAPI fuzz test that no input gets past them.
 """
 
