@@ -99,6 +99,13 @@ def test_boards_scope_generate_gallery_and_queue(
     page.get_by_label("Board", exact=True).select_option(str(shots_id))
     expect(row).to_have_count(0)
     page.get_by_label("Board", exact=True).select_option(str(trailer_id))
+    # The bulk bar moves it too: into Shots, still in Trailer's queue (its subtree).
+    page.get_by_label(f"Select job {job_id}").click()
+    bar = page.get_by_role("toolbar", name="Selected jobs")
+    bar.get_by_label("Move to board").select_option(label="Shots")
+    expect(bar).to_be_hidden()
+    assert _api_get(server, token, f"/api/v1/jobs/{job_id}")["workspace_id"] == shots_id
+    expect(row).to_be_visible()
     row.drag_to(page.get_by_role("listitem").filter(has_text="All boards"))
     expect(row).to_have_count(0)
     assert _api_get(server, token, f"/api/v1/jobs/{job_id}")["workspace_id"] is None

@@ -61,7 +61,7 @@ def test_select_tag_favourite_move_download_trash(
     # Move two to a workspace.
     page.get_by_label(f"Select asset {ids[0]}").check()
     page.get_by_label(f"Select asset {ids[4]}").check()
-    bar.get_by_label("Move to workspace").select_option(label="Seaside")
+    bar.get_by_label("Move to board").select_option(label="Seaside")
     expect(bar).to_be_hidden()
     assert sorted(_assets(server, token, workspace_id=str(board["id"]))) == sorted([ids[0], ids[4]])
 

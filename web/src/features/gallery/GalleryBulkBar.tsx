@@ -73,7 +73,7 @@ export function GalleryBulkBar({ selection, filter, total, inTrash, canSelectMat
             Remove tag
           </button>
           <select
-            aria-label="Move to workspace"
+            aria-label="Move to board"
             value=""
             disabled={run.isPending}
             onChange={(e) => {
@@ -82,7 +82,7 @@ export function GalleryBulkBar({ selection, filter, total, inTrash, canSelectMat
             }}
           >
             <option value="">Move to…</option>
-            <option value="none">No workspace</option>
+            <option value="none">No board</option>
             {workspaces.data?.items.map((w) => (
               <option key={w.id} value={w.id}>
                 {w.name}

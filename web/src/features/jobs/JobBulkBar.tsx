@@ -1,4 +1,5 @@
-import { type BatchAction, type JobFilters, type JobSelection, useJobBatch, useJobsPriority } from "src/api/jobs";
+import { type BatchAction, type JobFilters, type JobSelection, useJobBatch, useJobsPriority, useMoveJobs } from "src/api/jobs";
+import { useWorkspaces } from "src/api/workspaces";
 import { BatchError } from "src/common/BatchError";
 import { plural } from "src/common/format";
 import { type Selection, selectedCount } from "src/common/selection";
@@ -27,9 +28,11 @@ export function toSelection(selection: Selection, filters: JobFilters): JobSelec
 export function JobBulkBar({ selection, filters, canSelectMatching, onSelectMatching, onDone }: Props) {
   const run = useJobBatch();
   const priority = useJobsPriority();
+  const move = useMoveJobs();
+  const workspaces = useWorkspaces();
   const count = selectedCount(selection);
   const body = toSelection(selection, filters);
-  const busy = run.isPending || priority.isPending;
+  const busy = run.isPending || priority.isPending || move.isPending;
   const what = count === "all" ? "all jobs matching the filter" : plural(count, "job");
   return (
     <div className="bulk-bar" role="toolbar" aria-label="Selected jobs">
@@ -69,13 +72,30 @@ export function JobBulkBar({ selection, filters, canSelectMatching, onSelectMatc
           </option>
         ))}
       </select>
+      <select
+        aria-label="Move to board"
+        value=""
+        disabled={busy}
+        onChange={(e) => {
+          if (e.target.value === "") return;
+          move.mutate({ ...body, workspace_id: e.target.value === "none" ? null : Number(e.target.value) }, { onSuccess: onDone });
+        }}
+      >
+        <option value="">Move to…</option>
+        <option value="none">No board</option>
+        {workspaces.data?.items.map((w) => (
+          <option key={w.id} value={w.id}>
+            {w.name}
+          </option>
+        ))}
+      </select>
       <button type="button" className="link" onClick={onDone}>
         Clear selection
       </button>
       <span className="sr-only" role="status">
         {busy ? `Working on ${what}…` : ""}
       </span>
-      <BatchError error={run.error ?? priority.error} />
+      <BatchError error={run.error ?? priority.error ?? move.error} />
     </div>
   );
 }

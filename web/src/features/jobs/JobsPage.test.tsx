@@ -122,4 +122,25 @@ describe("the jobs page", () => {
         .filter(Boolean);
     await waitFor(() => expect(searched()).toEqual(["red fox"]));
   });
+
+  it("moves all jobs matching the filter to a board in one request", async () => {
+    const calls = stubFetch({
+      "GET /api/v1/jobs": { body: { items: [job(2, "completed"), job(1, "completed")], next_cursor: "more" } },
+      "GET /api/v1/providers": { body: [] },
+      "GET /api/v1/workspaces": { body: { items: [{ id: 4, name: "Trailer", parent_id: null, color: null, archived: false }], next_cursor: null } },
+      "GET /api/v1/jobs/stats": { body: { by_status: {}, paused: false } },
+      "POST /api/v1/jobs/batch/move": { body: { ids: [1, 2, 3] } },
+    });
+    renderPage(<JobsPage />, { path: "/jobs", url: "/jobs?status=completed" });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("checkbox", { name: "Select all shown" }));
+    const bar = screen.getByRole("toolbar", { name: "Selected jobs" });
+    await user.click(within(bar).getByRole("button", { name: "Select all matching the filter" }));
+    await within(bar).findByRole("option", { name: "Trailer" });
+    await user.selectOptions(within(bar).getByLabelText("Move to board"), "Trailer");
+    await waitFor(() => expect(calls.some((c) => c.path === "/api/v1/jobs/batch/move")).toBe(true));
+    const move = calls.find((c) => c.path === "/api/v1/jobs/batch/move")!;
+    expect(JSON.parse(move.body)).toEqual({ filter: { status: "completed" }, workspace_id: 4 });
+    await waitFor(() => expect(screen.queryByRole("toolbar", { name: "Selected jobs" })).toBeNull());
+  });
 });
