@@ -47,6 +47,15 @@ def route_template(scope: Scope) -> str:
     return "/" + "/".join([*prefix, *own])
 
 
+def new_request_id() -> str:
+    """32 hex digits that sort by time, as a UUIDv7's do: 48 bits of milliseconds, then 80
+    random. Stored log lines are indexed by request id, and random ids put each new line
+    on a page of its own in that index: a batch of 500 lines rewrote hundreds of pages,
+    each copied through SQLite's write-ahead log (30,000 lines in batches of 500 into a
+    table of 200,000: 247 MB of log with random ids, 107 MB with these)."""
+    return f"{time.time_ns() // 1_000_000:012x}{uuid.uuid4().hex[:20]}"
+
+
 class BodyTooLarge(HTTPException):
     """Raised from `receive`; an HTTPException so FastAPI's body parsing passes it through."""
 
@@ -64,7 +73,7 @@ class RequestContextMiddleware:
             return
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         given = headers.get("x-request-id", "")
-        request_id = given if _VALID_ID.match(given) else uuid.uuid4().hex
+        request_id = given if _VALID_ID.match(given) else new_request_id()
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
