@@ -7,6 +7,7 @@ import asyncio
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import event, select, update
 
@@ -218,3 +219,30 @@ async def test_tagging_2000_takes_a_bounded_number_of_statements(
     assert [written[i] for i in ids[:2]] == [["a", "u0", "c"], ["a", "u1", "c"]]
     assert all(written[i] == ["a", "c"] for i in ids[100:1000])
     assert all(written[i] == ["c"] for i in ids[1000:])
+
+
+@pytest.mark.parametrize(
+    ("action", "extra"),
+    [
+        ("trash", {}),
+        ("restore", {}),
+        ("delete", {}),
+        ("tags", {"add": ["x"]}),
+        ("move", {"workspace_id": None}),
+        ("favorite", {"favorite": True}),
+    ],
+)
+async def test_every_batch_action_refuses_another_users_asset_whole(
+    client: httpx.AsyncClient, users: Users, action: str, extra: dict[str, Any]
+) -> None:
+    h, other = await users.create(), await users.create()
+    mine = [await _upload(client, h, i) for i in range(2)]
+    theirs = await _upload(client, other, 9)
+    r = await client.post(
+        f"{API}/batch/{action}", headers=h, json={"ids": [*mine, theirs], **extra}
+    )
+    assert r.status_code == 404, r.text
+    for who, ids in ((h, mine), (other, [theirs])):
+        listed = await _list(client, who)
+        for i in ids:
+            assert (listed[i]["favorite"], listed[i]["tags"]) == (False, []), listed[i]

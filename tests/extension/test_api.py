@@ -89,6 +89,19 @@ async def test_the_download_is_offered_once_built(
     assert "pixsim7-extension.zip" in r.headers["content-disposition"]
     assert zipfile.ZipFile(io.BytesIO(r.content)).namelist() == ["manifest.json"]
 
+    # The unpacked folder, file by file; nothing outside it.
+    (dist / "js").mkdir()
+    (dist / "js" / "popup.js").write_text("console.log('popup')")
+    (settings.extension_dir / "secret.txt").write_text("not for download")
+    info = (await client.get(API, headers=h)).json()
+    assert info["files"] == ["js/popup.js", "manifest.json"]
+    r = await client.get(info["files_url"] + "js/popup.js", headers=h)
+    assert r.status_code == 200 and r.text == "console.log('popup')"
+    assert (await client.get(info["files_url"] + "js/popup.js")).status_code == 401
+    for path in ("../secret.txt", "..%2Fsecret.txt", "js", "nothing.js", "%2E%2E/secret.txt"):
+        r = await client.get(info["files_url"] + path, headers=h)
+        assert r.status_code == 404, (path, r.status_code)
+
 
 async def test_open_session_gives_own_account_cookies_to_extension_tokens_only(
     app: FastAPI, client: httpx.AsyncClient, users: Users

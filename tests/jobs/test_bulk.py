@@ -273,3 +273,28 @@ async def test_search_over_prompts(client: httpx.AsyncClient, users, builtin: in
     old = (clock.now() - dt.timedelta(days=1)).isoformat()
     r = await client.get("/api/v1/jobs", params={"created_before": old}, headers=h)
     assert r.json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("action", "extra"),
+    [
+        ("cancel", {}),
+        ("retry", {}),
+        ("priority", {"priority": 10}),
+        ("move", {"workspace_id": None}),
+        ("delete", {}),
+    ],
+)
+async def test_every_batch_action_refuses_another_users_job_whole(
+    client: httpx.AsyncClient, users, builtin: int, action: str, extra: dict[str, Any]
+) -> None:
+    alice, bob = await users.create(), await users.create()
+    mine, theirs = await _jobs(client, alice, 2), await _jobs(client, bob, 1)
+    r = await client.post(
+        f"/api/v1/jobs/batch/{action}", json={"ids": [*mine, *theirs], **extra}, headers=alice
+    )
+    assert r.status_code == 404, r.text
+    for h, ids in ((alice, mine), (bob, theirs)):
+        for i in ids:
+            job = (await client.get(f"/api/v1/jobs/{i}", headers=h)).json()
+            assert (job["status"], job["priority"]) == ("pending", 0), job

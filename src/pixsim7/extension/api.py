@@ -3,7 +3,9 @@ the extension to open the provider's site with (extension tokens only)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 from fastapi.responses import FileResponse
 
 from pixsim7 import errors
@@ -11,10 +13,11 @@ from pixsim7.auth.deps import CurrentUser, ExtensionPrincipal
 from pixsim7.deps import SessionDep, SettingsDep
 from pixsim7.extension import service
 from pixsim7.extension.schemas import BundleRead, SessionCookies
-from pixsim7.fields import Id
+from pixsim7.fields import Id, Text
 
 router = APIRouter(prefix="/extension", tags=["extension"])
 DOWNLOAD = f"/api/v1/extension/{service.ZIP_NAME}"
+FILES = "/api/v1/extension/files/"
 
 
 @router.get("", response_model=BundleRead)
@@ -22,7 +25,13 @@ async def get_bundle(_: CurrentUser, settings: SettingsDep) -> BundleRead:
     bundle = service.bundle(settings)
     if not bundle.available:
         return BundleRead(
-            available=False, version=None, size_bytes=None, sha256=None, download_url=DOWNLOAD
+            available=False,
+            version=None,
+            size_bytes=None,
+            sha256=None,
+            download_url=DOWNLOAD,
+            files_url=FILES,
+            files=[],
         )
     return BundleRead(
         available=True,
@@ -30,6 +39,8 @@ async def get_bundle(_: CurrentUser, settings: SettingsDep) -> BundleRead:
         size_bytes=bundle.archive.stat().st_size,
         sha256=bundle.digest(),
         download_url=DOWNLOAD,
+        files_url=FILES,
+        files=bundle.files(),
     )
 
 
@@ -44,6 +55,17 @@ async def download(_: CurrentUser, settings: SettingsDep) -> FileResponse:
         filename=service.ZIP_NAME,
         headers={"Cache-Control": "no-cache"},
     )
+
+
+@router.get("/files/{path:path}", response_class=FileResponse)
+async def built_file(
+    path: Annotated[Text, Path(max_length=300)], _: CurrentUser, settings: SettingsDep
+) -> FileResponse:
+    """One file of the unpacked build (the folder the zip holds)."""
+    file = service.bundle(settings).file(path)
+    if file is None:
+        raise errors.NotFound("no such file in the extension's build", code="not_found")
+    return FileResponse(file, headers={"Cache-Control": "no-cache"})
 
 
 @router.post("/accounts/{account_id}/session", response_model=SessionCookies)

@@ -11,6 +11,10 @@ class BundleRead(BaseModel):
     size_bytes: int | None
     sha256: str | None
     download_url: str
+    # The unpacked build, file by file (`files_url` + a path from `files`): for a script
+    # that keeps a loaded copy up to date without unzipping.
+    files_url: str
+    files: list[str]
 
 
 class SessionCookies(BaseModel):

@@ -67,6 +67,22 @@ class Bundle:
     def digest(self) -> str:
         return hashlib.sha256(self.archive.read_bytes()).hexdigest()
 
+    def files(self) -> list[str]:
+        """The build's files, as paths relative to its folder."""
+        root = self.folder.resolve()
+        return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+    def file(self, path: str) -> Path | None:
+        """A file of the build by its relative path; None for anything else (a folder, a
+        missing file, or a path that leads out of the build, by `..` or a link)."""
+        if not self.available:
+            return None
+        root = self.folder.resolve()
+        target = (root / path).resolve()
+        if not target.is_relative_to(root) or not target.is_file():
+            return None
+        return target
+
 
 def bundle(settings: Settings) -> Bundle:
     root = settings.extension_dir or Path(__file__).resolve().parents[3] / "extension"

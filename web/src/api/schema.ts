@@ -1263,6 +1263,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/extension/files/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Built File
+         * @description One file of the unpacked build (the folder the zip holds).
+         */
+        get: operations["built_file_api_v1_extension_files__path__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/extension/pixsim7-extension.zip": {
         parameters: {
             query?: never;
@@ -2895,6 +2915,10 @@ export interface components {
             available: boolean;
             /** Download Url */
             download_url: string;
+            /** Files */
+            files: string[];
+            /** Files Url */
+            files_url: string;
             /** Sha256 */
             sha256: string | null;
             /** Size Bytes */
@@ -10536,6 +10560,53 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SessionCookies"];
                 };
+            };
+            /** @description Not signed in, or the token has expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object, or it is not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: `error.fields` names each bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    built_file_api_v1_extension_files__path__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not signed in, or the token has expired or was revoked. */
             401: {
