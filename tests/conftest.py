@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
 import os
 import shutil
 import uuid
@@ -132,6 +133,20 @@ def _reset_clock() -> Iterator[None]:
     clock.reset()
     yield
     clock.reset()
+
+
+@pytest.fixture(autouse=True)
+def _keep_logging() -> Iterator[None]:
+    """Logging as each test found it: a test that configures it as `pixsim7 serve` does
+    (the database copy, a handler on the stderr pytest captured) must not leave that to the
+    tests after it (the fuzz test's server then stored lines, and wrote to a closed file)."""
+    saved = structlog.get_config()
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    structlog.configure(**saved)
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from PIL import Image
 from pydantic import SecretStr
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from pixsim7 import logging as plog
 from pixsim7.app import create_app
 from pixsim7.cli import _bootstrap
 from pixsim7.config import Settings
@@ -152,7 +153,9 @@ def _cases(operation: Any) -> Any:
 
 @pytest.fixture
 def live_url(settings: Settings) -> Iterator[str]:
-    # What `pixsim7 serve` does first: the first admin and the built-in accounts.
+    # What `pixsim7 serve` does first: logging with its database copy (so that the log
+    # tail has lines to send), the first admin and the built-in accounts.
+    plog.configure("INFO", json=True)
     settings.admin_email, settings.admin_password = ADMIN, SecretStr(PASSWORD)
     asyncio.run(_bootstrap(settings))
     with loopback_only(), LiveServer(settings) as url:

@@ -24,6 +24,17 @@ from pydantic import BaseModel, Field
 from pixsim7.auth.deps import admin_user, current_principal
 
 SCHEME = "bearer"
+# What a Server-Sent Events response is documented as: each event, as a client parses it
+# (the `text/event-stream` schema describes one event, not the body as one string).
+SSE_EVENT: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "event": {"type": "string"},
+        "data": {"type": "string", "description": "the event's JSON"},
+        "id": {"type": "string"},
+        "retry": {"type": "integer"},
+    },
+}
 ENVELOPE = {"$ref": "#/components/schemas/ErrorResponse"}
 ERRORS: dict[int, str] = {
     401: "Not signed in, or the token has expired or was revoked.",

@@ -20,7 +20,7 @@ from pixsim7.logs.schemas import (
     LogPage,
     Timeline,
 )
-from pixsim7.openapi import error_responses
+from pixsim7.openapi import SSE_EVENT, error_responses
 from pixsim7.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
 router = APIRouter(prefix="/logs", tags=["logs"])
@@ -108,7 +108,7 @@ async def job_timeline(job_id: Id, user: CurrentUser, session: SessionDep) -> Ti
     responses={
         200: {
             "description": "Server-Sent Events: each new matching line as `log`, oldest first.",
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            "content": {"text/event-stream": {"schema": SSE_EVENT}},
         }
     },
     openapi_extra={"security": [{"bearer": []}]},

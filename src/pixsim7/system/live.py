@@ -23,6 +23,7 @@ from fastapi.responses import StreamingResponse
 from pixsim7.auth.deps import current_principal
 from pixsim7.events import LOST, Event, EventBus, view_for
 from pixsim7.fields import Text
+from pixsim7.openapi import SSE_EVENT
 
 router = APIRouter(tags=["system"])
 
@@ -46,7 +47,7 @@ def _lost(seq: int) -> str:
     responses={
         200: {
             "description": "Server-Sent Events, one per state change, until the client leaves.",
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            "content": {"text/event-stream": {"schema": SSE_EVENT}},
         }
     },
     openapi_extra={"security": [{"bearer": []}]},
