@@ -2,9 +2,9 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { type AssetBatch, type AssetSelection, downloadUrl, useAssetBatch } from "src/api/assets";
 import { ApiError } from "src/api/client";
-import { useWorkspaces } from "src/api/workspaces";
 import { BatchError } from "src/common/BatchError";
 import { type Selection, selectedCount } from "src/common/selection";
+import { MoveToBoard } from "src/features/boards/MoveToBoard";
 import { MAX_COMPARED } from "src/features/gallery/compare";
 
 interface Props {
@@ -26,7 +26,6 @@ export function toAssetSelection(selection: Selection, filter: AssetSelection["f
 /** What can be done to the selected assets, each in one request (all or none). */
 export function GalleryBulkBar({ selection, filter, total, inTrash, canSelectMatching, onSelectMatching, onDone }: Props) {
   const run = useAssetBatch();
-  const workspaces = useWorkspaces();
   const [tag, setTag] = useState("");
   const body = toAssetSelection(selection, filter);
   const count = selectedCount(selection, total);
@@ -72,23 +71,7 @@ export function GalleryBulkBar({ selection, filter, total, inTrash, canSelectMat
           <button type="button" disabled={run.isPending || !tag.trim()} onClick={() => act({ action: "tags", selection: body, remove: [tag.trim()] })}>
             Remove tag
           </button>
-          <select
-            aria-label="Move to board"
-            value=""
-            disabled={run.isPending}
-            onChange={(e) => {
-              if (e.target.value === "") return;
-              act({ action: "move", selection: body, workspace_id: e.target.value === "none" ? null : Number(e.target.value) });
-            }}
-          >
-            <option value="">Move to…</option>
-            <option value="none">No board</option>
-            {workspaces.data?.items.map((w) => (
-              <option key={w.id} value={w.id}>
-                {w.name}
-              </option>
-            ))}
-          </select>
+          <MoveToBoard disabled={run.isPending} onMove={(workspaceId) => act({ action: "move", selection: body, workspace_id: workspaceId })} />
           {!selection.matching && selection.ids.size >= 2 && selection.ids.size <= MAX_COMPARED && (
             <Link className="button-like" to={`/compare?ids=${[...selection.ids].join(",")}`}>
               Compare

@@ -1,8 +1,8 @@
 import { type BatchAction, type JobFilters, type JobSelection, useJobBatch, useJobsPriority, useMoveJobs } from "src/api/jobs";
-import { useWorkspaces } from "src/api/workspaces";
 import { BatchError } from "src/common/BatchError";
 import { plural } from "src/common/format";
 import { type Selection, selectedCount } from "src/common/selection";
+import { MoveToBoard } from "src/features/boards/MoveToBoard";
 import { PRIORITIES } from "src/features/jobs/priority";
 
 interface Props {
@@ -29,7 +29,6 @@ export function JobBulkBar({ selection, filters, canSelectMatching, onSelectMatc
   const run = useJobBatch();
   const priority = useJobsPriority();
   const move = useMoveJobs();
-  const workspaces = useWorkspaces();
   const count = selectedCount(selection);
   const body = toSelection(selection, filters);
   const busy = run.isPending || priority.isPending || move.isPending;
@@ -72,23 +71,7 @@ export function JobBulkBar({ selection, filters, canSelectMatching, onSelectMatc
           </option>
         ))}
       </select>
-      <select
-        aria-label="Move to board"
-        value=""
-        disabled={busy}
-        onChange={(e) => {
-          if (e.target.value === "") return;
-          move.mutate({ ...body, workspace_id: e.target.value === "none" ? null : Number(e.target.value) }, { onSuccess: onDone });
-        }}
-      >
-        <option value="">Move to…</option>
-        <option value="none">No board</option>
-        {workspaces.data?.items.map((w) => (
-          <option key={w.id} value={w.id}>
-            {w.name}
-          </option>
-        ))}
-      </select>
+      <MoveToBoard disabled={busy} onMove={(workspaceId) => move.mutate({ ...body, workspace_id: workspaceId }, { onSuccess: onDone })} />
       <button type="button" className="link" onClick={onDone}>
         Clear selection
       </button>
