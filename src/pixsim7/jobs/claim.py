@@ -41,6 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from pixsim7 import clock
 from pixsim7.accounts import service as accounts_service
 from pixsim7.accounts.models import (
     AccountStatus,
@@ -460,6 +461,10 @@ async def claim_jobs(
     jobs.sort(key=lambda j: (-j.priority, j.id))
     if not jobs:
         return []
+    # Read after the candidates: a dependency whose completion they saw committed took its
+    # completed_at before that commit, so a job's start is never before what it waited for
+    # (`now` was read before; on PostgreSQL each statement sees commits made since).
+    started = max(now, clock.now())
     ids = [j.id for j in jobs]
     costs: dict[int, dict[str, float]] = {}
     cost = JobCost.__table__
@@ -500,7 +505,7 @@ async def claim_jobs(
             "account_id": account.id,
             "lease_owner": worker_id,
             "lease_until": lease_until,
-            "started_at": job.started_at or now,
+            "started_at": job.started_at or started,
             "wait_reason": None,
             "updated_at": now,
             "estimated_credits": price if job.credit_type else job.estimated_credits,

@@ -61,8 +61,8 @@ async def claim_batch(rt: Runtime, limit: int) -> list[Attempt]:
     """Step 1 for up to `limit` jobs: claim them with their accounts and reserved credits,
     and write their submission rows; one transaction."""
     async with rt.db.sessionmaker() as session:
-        # Begin first: on SQLite that waits for the write lock, so `now` (the jobs'
-        # started_at) is not older than a dependency's completion committed meanwhile.
+        # Begin first: on SQLite that waits for the write lock, so `now` is not older than
+        # what was committed meanwhile (the jobs' started_at is read again in the claim).
         await session.connection()
         now = clock.now()
         taken = await claim.claim_jobs(
