@@ -404,3 +404,96 @@ def test_scene_list_duplicate_export_import_delete(
     with server.api(token) as api:
         titles = sorted(s["title"] for s in api.get("/api/v1/scenes").json()["items"])
     assert titles == ["Listed", "Listed"]
+
+
+def _drag_by(page: Page, handle: Locator, dx: float, dy: float) -> None:
+    """Press on `handle`, move by (dx, dy) screen pixels in steps, release: a person's drag."""
+    _settled(page)
+    box = handle.bounding_box()
+    assert box
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + dx, y + dy, steps=8)
+    page.mouse.up()
+
+
+def test_frames_group_nodes_move_them_and_are_saved(
+    page: Page, server: Server, user_email: str, token: str
+) -> None:
+    nodes = [
+        {"id": "a", "type": "choice", "prompt": "Go?", "position": {"x": 0, "y": 0}},
+        {"id": "b", "type": "end", "outcome": "success", "position": {"x": 300, "y": 60}},
+        {"id": "c", "type": "end", "outcome": "failure", "position": {"x": 300, "y": 400}},
+    ]
+    edges = [{"id": "e1", "from": "a", "to": "b"}, {"id": "e2", "from": "a", "to": "c"}]
+    body = {"title": "Framed", "start": "a", "nodes": nodes, "edges": edges}
+    scene_id = int(_new_scene(server, token, body)["id"])
+    sign_in(page, user_email)
+    page.goto(f"/scenes/{scene_id}/edit")
+    expect(node(page, "c")).to_be_visible()
+
+    # Two nodes selected, framed from the selection, the frame named in the inspector.
+    node(page, "a").click()
+    node(page, "b").click(modifiers=["Control"])
+    panel = _inspector(page)
+    expect(panel.get_by_role("heading", name="2 nodes and 0 edges selected")).to_be_visible()
+    panel.get_by_role("button", name="Frame the selection").click()
+    expect(page.get_by_role("group", name="Frame Group 1")).to_be_visible()
+    expect(panel.get_by_text("Holds 2 nodes")).to_be_visible()
+    panel.get_by_label("Label").fill("Forest path")
+    frame = page.get_by_role("group", name="Frame Forest path")
+    expect(frame).to_be_visible()
+    _saved(page)
+    saved = _scene(server, token, scene_id)
+    [box] = saved["layout"]["frames"]
+    assert box["label"] == "Forest path"
+    at = {n["id"]: n["position"] for n in saved["nodes"]}
+    assert box["x"] < 0 and box["y"] < 0
+    assert box["x"] + box["width"] > at["b"]["x"] + 200
+    assert box["y"] + box["height"] > at["b"]["y"] + 84
+    assert box["y"] + box["height"] < at["c"]["y"]  # c is left out
+
+    # Dragged by its title, the frame takes its two nodes along and leaves c.
+    _drag_by(page, frame.locator(".scene-frame-title"), 120, 90)
+    _saved(page)
+    moved = _scene(server, token, scene_id)
+    [after] = moved["layout"]["frames"]
+    dx, dy = after["x"] - box["x"], after["y"] - box["y"]
+    assert dx > 20 and dy > 20, (box, after)
+    now = {n["id"]: n["position"] for n in moved["nodes"]}
+    assert now["a"] == {"x": at["a"]["x"] + dx, "y": at["a"]["y"] + dy}
+    assert now["b"] == {"x": at["b"]["x"] + dx, "y": at["b"]["y"] + dy}
+    assert now["c"] == at["c"]
+
+    # Renamed in place by a double click; found again after a reload.
+    frame.locator(".scene-frame-title").dblclick()
+    title = page.get_by_label("Frame label")
+    title.fill("The forest")
+    title.press("Enter")
+    _saved(page)
+    assert _scene(server, token, scene_id)["layout"]["frames"][0]["label"] == "The forest"
+    page.reload()
+    framed = page.get_by_role("group", name="Frame The forest")
+    expect(framed).to_be_visible()
+
+    # Selected, it is resized from a corner.
+    framed.locator(".scene-frame-title").click()
+    expect(_inspector(page).get_by_role("heading", name="Frame")).to_be_visible()
+    _drag_by(page, page.locator(".react-flow__resize-control.handle.bottom.right"), 100, 400)
+    _saved(page)
+    [grown] = _scene(server, token, scene_id)["layout"]["frames"]
+    assert grown["x"] == after["x"] and grown["y"] == after["y"]
+    assert grown["width"] > after["width"] + 40 and grown["height"] > after["height"] + 200
+    expect(_inspector(page).get_by_text("Holds 3 nodes")).to_be_visible()  # c is inside now
+
+    # Removed with Delete (its nodes stay); undo brings it back.
+    page.keyboard.press("Delete")
+    expect(framed).to_have_count(0)
+    _saved(page)
+    gone = _scene(server, token, scene_id)
+    assert gone["layout"]["frames"] == [] and len(gone["nodes"]) == 3
+    page.get_by_role("button", name="Undo").click()
+    expect(framed).to_be_visible()
+    _saved(page)
+    assert _scene(server, token, scene_id)["layout"]["frames"][0]["label"] == "The forest"

@@ -58,7 +58,14 @@ export function Editor({ scene }: { scene: SceneRead }) {
   const flagKey = flagNames(doc).join("\n");
   const flags = useMemo(() => (flagKey ? flagKey.split("\n") : []), [flagKey]);
   const view = useMemo<View>(
-    () => ({ selectedNodes: state.selection.nodes, selectedEdges: state.selection.edges, problems, playing, fills: marks }),
+    () => ({
+      selectedNodes: state.selection.nodes,
+      selectedEdges: state.selection.edges,
+      selectedFrames: state.selection.frames,
+      problems,
+      playing,
+      fills: marks,
+    }),
     [state.selection, problems, playing, marks],
   );
   const editing = useMemo(
@@ -73,7 +80,11 @@ export function Editor({ scene }: { scene: SceneRead }) {
   useEditorKeys({
     undo: () => dispatch({ type: "undo" }),
     redo: () => dispatch({ type: "redo" }),
-    selectAll: () => dispatch({ type: "select", nodes: doc.nodes.map((n) => n.id), edges: doc.edges.map((e) => e.id) }),
+    selectAll: () =>
+      dispatch({ type: "select", nodes: doc.nodes.map((n) => n.id), edges: doc.edges.map((e) => e.id), frames: doc.frames.map((f) => f.id) }),
+    frame: () => {
+      if (state.selection.nodes.size > 0) actions.frame(state.selection.nodes);
+    },
     copy: () => (state.selection.nodes.size ? copy(doc, state.selection.nodes) : null),
     paste: (clip) =>
       dispatch({
@@ -183,6 +194,8 @@ export function Editor({ scene }: { scene: SceneRead }) {
                     setTab("preview");
                   }}
                   onLayoutSelection={() => actions.arrange(state.selection.nodes)}
+                  onFrameSelection={() => actions.frame(state.selection.nodes)}
+                  onSelectNodes={(ids) => dispatch({ type: "select", nodes: ids, edges: [] })}
                   videoExtra={(id) => (
                     <GenerateIntoNode sceneId={scene.id} doc={doc} node={id} fills={(fills.data ?? []).filter((f) => f.node === id)} />
                   )}

@@ -3,8 +3,9 @@ import { createContext, useContext } from "react";
 
 export interface CanvasActions {
   selectEdge(id: string): void;
+  renameFrame(id: string, label: string): void;
 }
 
-export const CanvasContext = createContext<CanvasActions>({ selectEdge: () => {} });
+export const CanvasContext = createContext<CanvasActions>({ selectEdge: () => {}, renameFrame: () => {} });
 
 export const useCanvasActions = () => useContext(CanvasContext);

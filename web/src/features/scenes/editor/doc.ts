@@ -11,6 +11,17 @@ export interface SceneDoc {
   flags: Flags;
   nodes: SceneNode[];
   edges: Edge[];
+  /** Labelled rectangles drawn behind nodes (frames.ts): the editor's, never played. */
+  frames: Frame[];
+}
+
+export interface Frame {
+  id: string;
+  label: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }
 
 export type NodeType = SceneNode["type"];
@@ -31,7 +42,7 @@ export const TYPE_NAMES: Record<NodeType, string> = {
 export const ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 export const FLAG_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
-export const emptyDoc = (): SceneDoc => ({ start: null, flags: {}, nodes: [], edges: [] });
+export const emptyDoc = (): SceneDoc => ({ start: null, flags: {}, nodes: [], edges: [], frames: [] });
 
 /** The ways out of a node: `null` is the plain exit. A `scene_call` also leaves by the
  * return ports its edges name (set in the edge's inspector). */

@@ -8,6 +8,7 @@ import { type History, historyOf, record, redo, replace, seal, undo } from "src/
 export interface Selection {
   nodes: ReadonlySet<string>;
   edges: ReadonlySet<string>;
+  frames: ReadonlySet<string>;
 }
 
 export interface EditorState {
@@ -20,7 +21,7 @@ export type Action =
    * select in it: what it made). Edits sharing a `key` in a row are one undo step.
    * `select` replaces the selection afterwards. */
   | { type: "edit"; change: (doc: SceneDoc) => SceneDoc | Made; key?: string; select?: Partial<SelectionIds> }
-  | { type: "select"; nodes: Iterable<string>; edges: Iterable<string> }
+  | { type: "select"; nodes: Iterable<string>; edges: Iterable<string>; frames?: Iterable<string> }
   | { type: "undo" }
   | { type: "redo" }
   /** The end of a gesture (a drag, leaving a field): the next edit is a step of its own. */
@@ -31,6 +32,7 @@ export type Action =
 interface SelectionIds {
   nodes: Iterable<string>;
   edges: Iterable<string>;
+  frames: Iterable<string>;
 }
 
 /** A document with what an edit made in it, to select. */
@@ -39,19 +41,20 @@ export interface Made {
   select: Partial<SelectionIds>;
 }
 
-export const NOTHING: Selection = { nodes: new Set(), edges: new Set() };
+export const NOTHING: Selection = { nodes: new Set(), edges: new Set(), frames: new Set() };
 
 export const initialState = (doc: SceneDoc): EditorState => ({ history: historyOf(doc), selection: NOTHING });
 
 /** The selection without what the document no longer has. */
 function prune(selection: Selection, doc: SceneDoc): Selection {
-  if (selection.nodes.size === 0 && selection.edges.size === 0) return selection;
-  const nodes = new Set(doc.nodes.map((n) => n.id));
-  const edges = new Set(doc.edges.map((e) => e.id));
-  const keptNodes = [...selection.nodes].filter((id) => nodes.has(id));
-  const keptEdges = [...selection.edges].filter((id) => edges.has(id));
-  if (keptNodes.length === selection.nodes.size && keptEdges.length === selection.edges.size) return selection;
-  return { nodes: new Set(keptNodes), edges: new Set(keptEdges) };
+  if (selection.nodes.size === 0 && selection.edges.size === 0 && selection.frames.size === 0) return selection;
+  const kept = (chosen: ReadonlySet<string>, items: { id: string }[]) => {
+    const ids = new Set(items.map((i) => i.id));
+    return [...chosen].filter((id) => ids.has(id));
+  };
+  const [nodes, edges, frames] = [kept(selection.nodes, doc.nodes), kept(selection.edges, doc.edges), kept(selection.frames, doc.frames)];
+  if (nodes.length === selection.nodes.size && edges.length === selection.edges.size && frames.length === selection.frames.size) return selection;
+  return { nodes: new Set(nodes), edges: new Set(edges), frames: new Set(frames) };
 }
 
 function withHistory(state: EditorState, history: History<SceneDoc>): EditorState {
@@ -69,12 +72,14 @@ export function reducer(state: EditorState, action: Action): EditorState {
       const selection = {
         nodes: new Set(select.nodes ?? []),
         edges: new Set(select.edges ?? []),
+        frames: new Set(select.frames ?? []),
       };
       return { ...edited, selection: prune(selection, edited.history.present) };
     }
     case "select": {
-      const selection = { nodes: new Set(action.nodes), edges: new Set(action.edges) };
-      if (sameSet(selection.nodes, state.selection.nodes) && sameSet(selection.edges, state.selection.edges)) return state;
+      const selection = { nodes: new Set(action.nodes), edges: new Set(action.edges), frames: new Set(action.frames ?? []) };
+      const was = state.selection;
+      if (sameSet(selection.nodes, was.nodes) && sameSet(selection.edges, was.edges) && sameSet(selection.frames, was.frames)) return state;
       return { ...state, selection };
     }
     case "undo":

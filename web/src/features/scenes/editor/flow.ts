@@ -5,7 +5,7 @@
  * redraws one node.
  */
 import type { Edge as FlowEdge, Node as FlowNode } from "@xyflow/react";
-import type { SceneDoc } from "src/features/scenes/editor/doc";
+import type { Frame, SceneDoc } from "src/features/scenes/editor/doc";
 import type { Problem } from "src/features/scenes/editor/scene";
 import type { Edge, SceneNode } from "src/features/scenes/engine/types";
 
@@ -47,6 +47,7 @@ export function indexProblems(problems: readonly Problem[]): ProblemIndex {
 export interface View {
   selectedNodes: ReadonlySet<string>;
   selectedEdges: ReadonlySet<string>;
+  selectedFrames: ReadonlySet<string>;
   problems: ProblemIndex;
   /** The node the preview is playing. */
   playing: string | null;
@@ -88,8 +89,20 @@ export interface EdgeData extends Record<string, unknown> {
   marks: Marks | null;
 }
 
+export interface FrameData extends Record<string, unknown> {
+  frame: Frame;
+}
+
 export type SceneFlowNode = FlowNode<NodeData, "scene">;
+export type FrameFlowNode = FlowNode<FrameData, "frame">;
+/** What the canvas draws: the scene's nodes and, behind them, its frames. */
+export type CanvasNode = SceneFlowNode | FrameFlowNode;
 export type SceneFlowEdge = FlowEdge<EdgeData, "scene">;
+
+/** Frames share React Flow's id space with nodes, under a prefix no node id can have. */
+const FRAME_PREFIX = "frame/";
+export const frameNodeId = (frame: string) => FRAME_PREFIX + frame;
+export const frameOf = (flowId: string): string | null => (flowId.startsWith(FRAME_PREFIX) ? flowId.slice(FRAME_PREFIX.length) : null);
 
 const ORIGIN = { x: 0, y: 0 };
 const MEASURED = { width: NODE_WIDTH, height: NODE_HEIGHT };
@@ -98,6 +111,28 @@ const MEASURED = { width: NODE_WIDTH, height: NODE_HEIGHT };
 export function flowMapper() {
   let nodeCache = new Map<string, SceneFlowNode>();
   let edgeCache = new Map<string, SceneFlowEdge>();
+  let frameCache = new Map<string, FrameFlowNode>();
+
+  function frameNodeOf(frame: Frame, view: View): FrameFlowNode {
+    const selected = view.selectedFrames.has(frame.id);
+    const old = frameCache.get(frame.id);
+    if (old && old.data.frame === frame && old.selected === selected) return old;
+    const size = { width: frame.width, height: frame.height };
+    return {
+      id: frameNodeId(frame.id),
+      type: "frame",
+      position: { x: frame.x, y: frame.y },
+      selected,
+      data: { frame },
+      ...size,
+      measured: size,
+      // Behind every node, even when selected; moved by its title bar only, so that a
+      // box selection can start inside it.
+      zIndex: -1,
+      dragHandle: ".scene-frame-title",
+      connectable: false,
+    };
+  }
 
   function nodeOf(node: SceneNode, doc: SceneDoc, view: View): SceneFlowNode {
     const selected = view.selectedNodes.has(node.id);
@@ -146,13 +181,15 @@ export function flowMapper() {
     };
   }
 
-  return function map(doc: SceneDoc, view: View): { nodes: SceneFlowNode[]; edges: SceneFlowEdge[] } {
+  return function map(doc: SceneDoc, view: View): { nodes: CanvasNode[]; edges: SceneFlowEdge[] } {
+    const frames = doc.frames.map((f) => frameNodeOf(f, view));
     const nodes = doc.nodes.map((n) => nodeOf(n, doc, view));
     const ids = new Set(doc.nodes.map((n) => n.id));
     const fixedPorts = new Set(doc.nodes.filter((n) => n.type === "condition" || n.type === "mini_game").map((n) => n.id));
     const edges = doc.edges.filter((e) => ids.has(e.from) && ids.has(e.to)).map((e) => edgeOf(e, view, fixedPorts));
     nodeCache = new Map(nodes.map((n) => [n.id, n]));
     edgeCache = new Map(edges.map((e) => [e.id, e]));
-    return { nodes, edges };
+    frameCache = new Map(frames.map((f) => [f.data.frame.id, f]));
+    return { nodes: frames.length ? [...frames, ...nodes] : nodes, edges };
   };
 }

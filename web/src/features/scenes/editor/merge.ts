@@ -1,7 +1,7 @@
 /**
  * Three-way merge of documents: what this editor changed since its last save (`base` →
  * `local`) and what was saved elsewhere meanwhile (`base` → `remote`), field by field of each
- * node and edge. A clip generated into a node while its position is being dragged here
+ * node, edge and frame. A clip generated into a node while its position is being dragged here
  * merges; the same field changed both ways is a conflict, left to the user.
  */
 import type { SceneDoc } from "src/features/scenes/editor/doc";
@@ -98,6 +98,7 @@ export function merge(base: SceneDoc, local: SceneDoc, remote: SceneDoc): Merged
     if (!whole) conflicts.push(`edge ${e.id}`);
     return whole;
   });
+  const frames = mergeList(base.frames, local.frames, remote.frames, "frame", conflicts);
   if (conflicts.length) return { doc: null, conflicts };
-  return { doc: { start: start.value, flags, nodes, edges }, conflicts };
+  return { doc: { start: start.value, flags, nodes, edges, frames }, conflicts };
 }

@@ -22,6 +22,7 @@ const api = {
 const view = (extra: Partial<View> = {}): View => ({
   selectedNodes: new Set(),
   selectedEdges: new Set(),
+  selectedFrames: new Set(),
   problems: indexProblems([]),
   playing: null,
   fills: new Map(),

@@ -45,12 +45,13 @@ function normalEdge(raw: Loose): Edge {
 }
 
 /** The document of a scene as the API answers it. */
-export function docOf(scene: Pick<SceneRead, "start" | "flags" | "nodes" | "edges">): SceneDoc {
+export function docOf(scene: Pick<SceneRead, "start" | "flags" | "nodes" | "edges"> & { layout?: SceneRead["layout"] }): SceneDoc {
   return {
     start: scene.start,
     flags: scene.flags as Flags,
     nodes: (scene.nodes as unknown as Loose[]).map(normalNode),
     edges: (scene.edges as unknown as Loose[]).map(normalEdge),
+    frames: (scene.layout?.frames ?? []).map((f) => ({ ...f, label: f.label ?? "" })),
   };
 }
 
@@ -62,6 +63,7 @@ export function updateOf(doc: SceneDoc, version: number) {
     flags: doc.flags,
     nodes: doc.nodes as unknown as Schemas["SceneUpdate"]["nodes"],
     edges: doc.edges as unknown as Schemas["SceneUpdate"]["edges"],
+    layout: { frames: doc.frames },
   };
 }
 

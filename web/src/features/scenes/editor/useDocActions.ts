@@ -19,7 +19,8 @@ import {
   updateNode,
 } from "src/features/scenes/editor/doc";
 import type { Action } from "src/features/scenes/editor/editorState";
-import { NODE_HEIGHT, NODE_WIDTH, type SceneFlowEdge, type SceneFlowNode } from "src/features/scenes/editor/flow";
+import { type CanvasNode, NODE_HEIGHT, NODE_WIDTH, type SceneFlowEdge } from "src/features/scenes/editor/flow";
+import { frameAround, refitFrames } from "src/features/scenes/editor/frames";
 import { layout } from "src/features/scenes/editor/layout";
 import type { Media } from "src/features/scenes/engine/types";
 
@@ -36,7 +37,7 @@ const PREFIX: Record<NodeType, string> = {
 export const clipOf = (assetId: number): Media => ({ asset_id: assetId, missing: false, start: null, end: null, tags: [] });
 
 export function useDocActions(doc: SceneDoc, dispatch: Dispatch<Action>, canvas: RefObject<HTMLElement | null>) {
-  const flow = useReactFlow<SceneFlowNode, SceneFlowEdge>();
+  const flow = useReactFlow<CanvasNode, SceneFlowEdge>();
   // Handlers run between renders: the document they build on is the latest one.
   const latest = useRef(doc);
   useEffect(() => {
@@ -116,11 +117,25 @@ export function useDocActions(doc: SceneDoc, dispatch: Dispatch<Action>, canvas:
   const arrange = useCallback(
     (only?: ReadonlySet<string>) => {
       const positions = layout(latest.current, only);
-      dispatch({ type: "edit", change: (d) => moveNodes(d, positions) });
+      dispatch({ type: "edit", change: (d) => refitFrames(d, moveNodes(d, positions)) });
       if (!only) requestAnimationFrame(() => void flow.fitView({ duration: 250 }));
     },
     [dispatch, flow],
   );
 
-  return { add, dropAsset, addOption, show, arrange, fit: () => void flow.fitView({ duration: 250 }) };
+  /** A labelled frame around the given nodes, selected (its label is then edited in the inspector). */
+  const frame = useCallback(
+    (ids: ReadonlySet<string>) => {
+      dispatch({
+        type: "edit",
+        change: (d) => {
+          const [next, id] = frameAround(d, ids);
+          return { doc: next, select: { frames: id ? [id] : [] } };
+        },
+      });
+    },
+    [dispatch],
+  );
+
+  return { add, dropAsset, addOption, show, arrange, frame, fit: () => void flow.fitView({ duration: 250 }) };
 }

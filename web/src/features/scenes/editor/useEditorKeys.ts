@@ -1,6 +1,7 @@
 /**
  * The editor's keyboard: undo and redo, copy and paste of nodes (through the system
- * clipboard, as JSON), select all. Keys typed into a field are the field's.
+ * clipboard, as JSON), select all, a frame around the selection. Keys typed into a field
+ * are the field's.
  */
 import { useEffect, useRef } from "react";
 import { type Clip, parseClip } from "src/features/scenes/editor/doc";
@@ -9,6 +10,8 @@ interface Handlers {
   undo(): void;
   redo(): void;
   selectAll(): void;
+  /** A frame around the selected nodes (Ctrl+G, as in Figma and draw.io). */
+  frame(): void;
   /** What to put on the clipboard, or null when no node is selected. */
   copy(): Clip | null;
   paste(clip: Clip): void;
@@ -34,6 +37,7 @@ export function useEditorKeys(handlers: Handlers) {
       if (key === "z" && !event.shiftKey) latest.current.undo();
       else if ((key === "z" && event.shiftKey) || key === "y") latest.current.redo();
       else if (key === "a") latest.current.selectAll();
+      else if (key === "g" && !event.shiftKey) latest.current.frame();
       else return;
       event.preventDefault();
     };
