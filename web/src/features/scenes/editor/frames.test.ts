@@ -1,9 +1,10 @@
 import { addNode, emptyDoc, moveNodes, newNode, type SceneDoc } from "src/features/scenes/editor/doc";
 import { initialState, reducer } from "src/features/scenes/editor/editorState";
-import { flowMapper, frameNodeId, frameOf, indexProblems, NODE_HEIGHT, NODE_WIDTH, type View } from "src/features/scenes/editor/flow";
+import { flowMapper, frameNodeId, frameOf, NODE_HEIGHT, NODE_WIDTH } from "src/features/scenes/editor/flow";
 import { frameAround, membersOf, moveFrame, refitFrames, removeFrames, updateFrame } from "src/features/scenes/editor/frames";
 import { merge } from "src/features/scenes/editor/merge";
 import { docOf, updateOf } from "src/features/scenes/editor/scene";
+import { testView } from "src/features/scenes/editor/testView";
 
 function three(): SceneDoc {
   let doc = addNode(emptyDoc(), newNode("video", "a", { x: 0, y: 0 }));
@@ -11,14 +12,7 @@ function three(): SceneDoc {
   return addNode(doc, newNode("end", "far", { x: 2000, y: 2000 }));
 }
 
-const view: View = {
-  selectedNodes: new Set(),
-  selectedEdges: new Set(),
-  selectedFrames: new Set(),
-  problems: indexProblems([]),
-  playing: null,
-  fills: new Map(),
-};
+const view = testView();
 
 describe("frames", () => {
   it("are made around the selected nodes, with room for a title, and hold just them", () => {

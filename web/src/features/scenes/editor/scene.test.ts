@@ -1,6 +1,7 @@
 import { docOf, updateOf } from "src/features/scenes/editor/scene";
 import { edgeText, nodeText } from "src/features/scenes/editor/summary";
-import { fillMarks, flowMapper, indexProblems, type View } from "src/features/scenes/editor/flow";
+import { fillMarks, flowMapper, indexProblems } from "src/features/scenes/editor/flow";
+import { testView } from "src/features/scenes/editor/testView";
 import { layout } from "src/features/scenes/editor/layout";
 import { addNode, emptyDoc, newNode, updateNode } from "src/features/scenes/editor/doc";
 
@@ -19,15 +20,7 @@ const api = {
   ],
 } as never; // the API's shape, loosely
 
-const view = (extra: Partial<View> = {}): View => ({
-  selectedNodes: new Set(),
-  selectedEdges: new Set(),
-  selectedFrames: new Set(),
-  problems: indexProblems([]),
-  playing: null,
-  fills: new Map(),
-  ...extra,
-});
+const view = testView;
 
 describe("scene <-> document", () => {
   it("fills in every default the engine reads, and saves the whole graph with its version", () => {
