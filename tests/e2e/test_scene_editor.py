@@ -497,3 +497,60 @@ def test_frames_group_nodes_move_them_and_are_saved(
     expect(framed).to_be_visible()
     _saved(page)
     assert _scene(server, token, scene_id)["layout"]["frames"][0]["label"] == "The forest"
+
+
+def test_find_arrange_copy_paste_and_restore_a_revision(
+    page: Page, server: Server, user_email: str, token: str
+) -> None:
+    nodes = [
+        {"id": "a", "type": "choice", "prompt": "Go?", "position": {"x": 0, "y": 0}},
+        {"id": "b", "type": "end", "outcome": "success", "position": {"x": -700, "y": 0}},
+        {"id": "c", "type": "end", "label": "Cave", "position": {"x": -700, "y": 1500}},
+    ]
+    edges = [{"id": "e1", "from": "a", "to": "b"}, {"id": "e2", "from": "a", "to": "c"}]
+    body = {"title": "Tools", "start": "a", "nodes": nodes, "edges": edges}
+    scene_id = int(_new_scene(server, token, body)["id"])
+    sign_in(page, user_email)
+    page.goto(f"/scenes/{scene_id}/edit")
+    expect(node(page, "a")).to_be_visible()
+
+    # Find by name: the node is selected and centred.
+    page.get_by_label("Find a node").fill("cave")
+    page.get_by_role("button", name="Find", exact=True).click()
+    expect(_inspector(page).get_by_role("heading", name="End c")).to_be_visible()
+    _settled(page)
+    canvas = _canvas(page).bounding_box()
+    found = node(page, "c").bounding_box()
+    assert canvas and found
+    assert abs(found["x"] + found["width"] / 2 - (canvas["x"] + canvas["width"] / 2)) < 40
+    assert abs(found["y"] + found["height"] / 2 - (canvas["y"] + canvas["height"] / 2)) < 40
+
+    # Arrange lays the graph out from the start, left to right.
+    page.get_by_role("button", name="Arrange").click()
+    _saved(page)
+    at = {n["id"]: n["position"] for n in _scene(server, token, scene_id)["nodes"]}
+    assert at["a"]["x"] < at["b"]["x"] and at["a"]["x"] < at["c"]["x"], at
+    assert abs(at["b"]["y"] - at["c"]["y"]) < 400  # no longer 1500 apart
+
+    # Copy two nodes and paste them: new ids, the edge between them copied too.
+    _settled(page)
+    node(page, "a").click()
+    node(page, "b").click(modifiers=["Control"])
+    page.keyboard.press("Control+c")
+    page.keyboard.press("Control+v")
+    expect(node(page, "a1")).to_be_visible()
+    expect(node(page, "b1")).to_be_visible()
+    _saved(page)
+    pasted = _scene(server, token, scene_id)
+    assert [n["id"] for n in pasted["nodes"]] == ["a", "b", "c", "a1", "b1"]
+    assert {(e["from"], e["to"]) for e in pasted["edges"]} == {("a", "b"), ("a", "c"), ("a1", "b1")}
+
+    # The first version, restored from the revisions panel, is saved as the newest.
+    page.get_by_role("tab", name="Revisions").click()
+    page.get_by_role("button", name="Restore version 1").click()
+    expect(node(page, "a1")).to_have_count(0)
+    _saved(page)
+    restored = _scene(server, token, scene_id)
+    assert restored["version"] > pasted["version"]
+    assert [n["id"] for n in restored["nodes"]] == ["a", "b", "c"]
+    assert restored["nodes"][2]["position"] == {"x": -700, "y": 1500}
