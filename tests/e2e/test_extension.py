@@ -324,6 +324,41 @@ def test_animate_with_the_local_provider_shows_the_badge_and_the_notification(
     page.close()
 
 
+def test_a_sign_in_on_pixverse_is_imported_automatically_when_asked(
+    connected: Extension, email: str
+) -> None:
+    popup = connected.popup()
+    auto = popup.get_by_label("Import automatically when I sign in")
+    expect(auto).not_to_be_checked()  # off until the user asks
+    auto.check()
+    popup.close()
+    token = api_token(connected.server, email)
+
+    def imported() -> list[dict[str, Any]]:
+        with connected.server.api(token) as api:
+            items = api.get("/api/v1/accounts", params={"provider_id": "pixverse"}).json()["items"]
+        return [a for a in items if a["jwt_token_hint"] == "…" + session_token[-4:]]
+
+    session_token = f"pv-{uuid.uuid4().hex[:12]}"
+    site = _pixverse_login(connected, session_token)  # the login cookie is set: nothing else
+    expect(site.locator("#who")).to_have_text(re.compile(r"user\d+@example\.com"))
+    deadline = time.monotonic() + 30
+    while not imported():
+        assert time.monotonic() < deadline, "the session was not imported"
+        time.sleep(0.5)
+    [account] = imported()
+    assert account["has_cookies"] and account["status"] == "active"
+    deadline = time.monotonic() + 10
+    while not any(n.startswith("pixsim7-none-") for n in connected.notifications()):
+        assert time.monotonic() < deadline, connected.notifications()
+        time.sleep(0.3)
+    popup = connected.popup()
+    expect(popup.get_by_label("Import automatically when I sign in")).to_be_checked()  # kept
+    popup.get_by_label("Import automatically when I sign in").uncheck()
+    popup.close()
+    site.close()
+
+
 def test_settings_offer_the_extension_and_name_its_session(
     connected: Extension, page: Page, email: str
 ) -> None:
@@ -341,4 +376,26 @@ def test_settings_offer_the_extension_and_name_its_session(
     # The extension finds itself signed out and asks to connect again.
     popup = connected.popup()
     expect(popup.get_by_role("button", name="Connect")).to_be_visible(timeout=15_000)
+    popup.close()
+
+
+def test_log_out_revokes_the_extensions_session(extension: Extension, email: str) -> None:
+    popup = extension.popup()
+    popup.get_by_label("Server address").fill(extension.server.url)
+    popup.get_by_label("Email or username").fill(email)
+    popup.get_by_label("Password").fill(PASSWORD)
+    popup.get_by_role("button", name="Connect").click()
+    expect(popup.get_by_text(f"Connected to {extension.server.url} as {email}")).to_be_visible()
+    assert "connection" in extension.run("() => chrome.storage.local.get(null)")
+
+    def extension_sessions() -> int:
+        with extension.server.api(api_token(extension.server, email)) as api:
+            items = api.get("/api/v1/auth/sessions").json()["items"]
+        return [s["kind"] for s in items].count("extension")
+
+    assert extension_sessions() == 1
+    popup.get_by_role("button", name="Log out").click()
+    expect(popup.get_by_role("button", name="Connect")).to_be_visible()
+    assert extension_sessions() == 0  # revoked on the server, not only forgotten
+    assert "connection" not in extension.run("() => chrome.storage.local.get(null)")
     popup.close()
