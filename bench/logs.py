@@ -164,11 +164,11 @@ async def fill(app: Any, lines: int) -> None:
                 f"WITH RECURSIVE s(g) AS (SELECT {start} UNION ALL SELECT g + 1 FROM s "
                 f"WHERE g < {end}) INSERT INTO log_entries ({_COLUMNS}) {body}"
             )
-        async with app.state.db.session() as s:
+        async with app.state.db.logmaker() as s:  # on SQLite, the lines' own file
             await s.execute(text(sql))
             await s.commit()
     if dialect == "sqlite":
-        async with app.state.db.session() as s:
+        async with app.state.db.logmaker() as s:
             await s.execute(text("ANALYZE"))
             await s.commit()
         return
@@ -223,7 +223,7 @@ async def explain(app: Any, query: dict[str, Any]) -> None:
     prefix = "EXPLAIN (ANALYZE, BUFFERS)" if dialect == "postgresql" else "EXPLAIN QUERY PLAN"
     for name, stmt in statements.items():
         sql = str(stmt.compile(dialect=compiler, compile_kwargs={"literal_binds": True}))
-        async with app.state.db.session() as s:
+        async with app.state.db.reader() as s:
             plan = (await s.execute(text(f"{prefix} {sql}"))).all()
         print(f"    {name}:")
         for row in plan:

@@ -27,6 +27,7 @@ from fastapi import FastAPI
 from pixsim7 import clock, migrate, outbound
 from pixsim7.app import create_app
 from pixsim7.config import Settings, async_url
+from pixsim7.db import logs_file
 
 # Unconfigured, structlog renders exceptions with rich (which schemathesis brings in),
 # locals and all: seconds for each logged error. Tests read plain tracebacks.
@@ -85,7 +86,12 @@ def pg_template() -> Iterator[str]:
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         path = tmp_path / "pixsim7.db"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        template = request.getfixturevalue("sqlite_template")
+        shutil.copy(template, path)
+        # and the log lines' file beside it (db.logs_file)
+        template_logs, logs = logs_file(f"sqlite:///{template}"), logs_file(f"sqlite:///{path}")
+        assert template_logs is not None and logs is not None
+        shutil.copy(template_logs, logs)
         yield f"sqlite+aiosqlite:///{path}"
         return
     template = request.getfixturevalue("pg_template")

@@ -1,4 +1,4 @@
-"""The SQLite file is created readable by its owner only."""
+"""The SQLite files are created readable by their owner only."""
 
 from __future__ import annotations
 
@@ -22,9 +22,15 @@ async def test_a_new_sqlite_database_is_private_to_its_owner(tmp_path: Path) -> 
             await session.execute(text("CREATE TABLE t (secret TEXT)"))
             await session.execute(text("INSERT INTO t VALUES ('a password hash')"))
             await session.commit()
-        # The write-ahead log and its index hold the same rows: same mode.
-        for file in (path, tmp_path / "fresh.db-wal", tmp_path / "fresh.db-shm"):
-            assert _mode(file) == 0o600, file
+        # Log lines have a file of their own beside it (db.logs_file).
+        async with db.logmaker() as session:
+            await session.execute(text("CREATE TABLE lines (secret TEXT)"))
+            await session.execute(text("INSERT INTO lines VALUES ('a logged email')"))
+            await session.commit()
+        # The write-ahead logs and their indexes hold the same rows: same mode.
+        for name in ("fresh.db", "fresh-logs.db"):
+            for file in (tmp_path / name, tmp_path / f"{name}-wal", tmp_path / f"{name}-shm"):
+                assert _mode(file) == 0o600, file
     finally:
         await db.dispose()
 

@@ -89,6 +89,29 @@ class TimestampMixin:
     )
 
 
+# On SQLite, log lines live in a file of their own beside the database (`pixsim7.db`:
+# `pixsim7-logs.db`), attached under this name where they are read with other tables.
+LOGS_SCHEMA = "logs"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL; None for PostgreSQL and in-memory SQLite."""
+    if not url.startswith("sqlite"):
+        return None
+    database = make_url(url).database
+    return None if database in (None, "", ":memory:") else Path(database)
+
+
+def logs_file(url: str) -> Path | None:
+    """The SQLite file that holds the log lines of the database at `url` (None: they are
+    in the database itself, as on PostgreSQL). Their writes, hundreds of rows at a time
+    through ten indexes, would otherwise share the one write lock and the write-ahead log
+    with every other transaction: measured, they made each of the scheduler's commits 6x
+    slower and the write-ahead log grow to 249 MB (docs/logs.md)."""
+    path = sqlite_file(url)
+    return None if path is None else path.with_name(f"{path.stem}-logs{path.suffix}")
+
+
 def create_engine(
     url: str,
     *,
@@ -96,7 +119,12 @@ def create_engine(
     pool_size: int = 20,
     read_only: bool = False,
     pre_ping: bool = True,
+    attach_logs: bool = False,
 ) -> AsyncEngine:
+    """`attach_logs` (SQLite): each connection also sees the log lines' file (`logs_file`)
+    as the schema `logs`; a table's name not found in the database is looked up there, so
+    a query joins log lines with jobs as it would on PostgreSQL. A writer that attaches it
+    takes both files' write locks at BEGIN: only readers and migrations do."""
     if url.startswith("sqlite"):
         sqlite_url = make_url(url).set(drivername=sqlite_driver.DRIVER)
         pool: dict[str, Any] = {}
@@ -108,7 +136,9 @@ def create_engine(
             # up to 100 ms a time, while the lock sits free.)
             pool = {"pool_size": 1, "max_overflow": 0, "pool_timeout": sqlite_driver.LOCK_WAIT_S}
         engine = create_async_engine(sqlite_url, echo=echo, **pool)
-        _configure_sqlite(engine, read_only=read_only)
+        _configure_sqlite(
+            engine, read_only=read_only, attach=logs_file(url) if attach_logs else None
+        )
         return engine
     # Connections kept open: 20. A worker's submit calls (32 at once) each end in a short
     # transaction; with 10 kept, those beyond were opened and closed again each time (a
@@ -126,11 +156,16 @@ def _create_private(path: Path) -> None:
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
-def _configure_sqlite(engine: AsyncEngine, *, read_only: bool) -> None:
+def _configure_sqlite(engine: AsyncEngine, *, read_only: bool, attach: Path | None) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
         cursor = dbapi_conn.cursor()
+        if attach is not None:
+            if not read_only:
+                _create_private(attach)
+            cursor.execute(f"ATTACH DATABASE ? AS {LOGS_SCHEMA}", (str(attach),))
+            cursor.execute(f"PRAGMA {LOGS_SCHEMA}.journal_mode=WAL")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         # Writers wait for the lock in `begin_immediate`, not in SQLite's busy handler
@@ -164,11 +199,26 @@ class Database:
         self.url = url
         self.engine = create_engine(url, echo=echo, pre_ping=pre_ping)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        # Log lines are written through `logmaker`: on SQLite an engine of the log lines'
+        # own file (`logs_file`), with its own write lock; elsewhere, this database's.
+        logs = logs_file(url)
+        self._log_engine = None
+        if logs is not None:
+            logs_url = make_url(url).set(database=str(logs)).render_as_string(False)
+            self._log_engine = create_engine(logs_url, echo=echo)
+        self.logmaker = (
+            async_sessionmaker(self._log_engine, expire_on_commit=False)
+            if self._log_engine is not None
+            else self.sessionmaker
+        )
         # On SQLite every session queues for the one write lock at BEGIN; sessions that
         # only read use an engine of their own that does not, so reads never wait on
-        # writers nor hold them up. PostgreSQL needs no such thing.
+        # writers nor hold them up; they see the log lines' file too. PostgreSQL needs no
+        # such thing.
         self._read_engine = (
-            create_engine(url, echo=echo, read_only=True) if self.dialect == "sqlite" else None
+            create_engine(url, echo=echo, read_only=True, attach_logs=logs is not None)
+            if self.dialect == "sqlite"
+            else None
         )
         self.readmaker = (
             async_sessionmaker(self._read_engine, expire_on_commit=False)
@@ -187,14 +237,16 @@ class Database:
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[AsyncSession]:
-        """A session that must not write (on SQLite a write would fail as locked)."""
+        """A session that must not write (on SQLite a write would fail as locked). It reads
+        the log lines too, on SQLite from their own file."""
         async with self.readmaker() as session:
             yield session
 
     async def dispose(self) -> None:
         await self.engine.dispose()
-        if self._read_engine is not None:
-            await self._read_engine.dispose()
+        for engine in (self._log_engine, self._read_engine):
+            if engine is not None:
+                await engine.dispose()
 
 
 def insert_ignore_into(session: AsyncSession, model: type[Base]) -> Any:

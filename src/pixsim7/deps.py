@@ -35,8 +35,16 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+async def get_reader(request: Request) -> AsyncIterator[AsyncSession]:
+    """A session that only reads (`Database.reader`): on SQLite it neither takes nor waits
+    for the write lock, and it sees the log lines, which live in a file of their own."""
+    async with request.app.state.db.reader() as session:
+        yield session
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
+ReaderDep = Annotated[AsyncSession, Depends(get_reader)]
 DbDep = Annotated[Database, Depends(get_db)]
 BusDep = Annotated[EventBus, Depends(get_bus)]
 RegistryDep = Annotated[Registry, Depends(get_registry)]

@@ -10,9 +10,12 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select, text
 
 from pixsim7.logging import get_logger
 from pixsim7.logs import service
+from pixsim7.logs.models import LogEntry
+from pixsim7.logs.schemas import LogFilter
 from tests.conftest import Users
 from tests.jobs.conftest import text_job
 from tests.logs.conftest import stored
@@ -216,3 +219,25 @@ async def test_facets_count_the_newest_lines_only(
     monkeypatch.setattr(service, "FACET_WINDOW", 100_000)
     facets = (await _get(client, admin, provider="pixverse", limit=1))["facets"]
     assert facets["scanned"] == 31 and facets["complete"]
+
+
+async def test_on_sqlite_pages_read_the_log_files_indexes(app: FastAPI, db_logs: None) -> None:
+    """A filtered page, read by a reader session that sees the lines' own file (db.py),
+    walks that file's (column, id) index backwards, as it did in the database's file."""
+    db = app.state.db
+    if db.dialect != "sqlite":
+        pytest.skip("SQLite's query plans")
+    get_logger("pixsim7.jobs.poller").info("polled", job_id=5, stage="polled")
+    await stored(app)
+    for f, index in (
+        (LogFilter(job_id=5), "ix_log_entries_job"),
+        (LogFilter(stage="polled", q="poll"), "ix_log_entries_stage"),
+    ):
+        page = select(LogEntry).where(*service._conditions(f)).order_by(LogEntry.id.desc())
+        sql = page.limit(51).compile(
+            dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}
+        )
+        async with db.reader() as session:
+            plan = await session.execute(text(f"EXPLAIN QUERY PLAN {sql}"))
+            details = " ".join(str(row[-1]) for row in plan)
+        assert f"USING INDEX {index}" in details and "TEMP B-TREE" not in details, details

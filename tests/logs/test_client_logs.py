@@ -143,7 +143,7 @@ async def test_retention_by_age_and_by_rows(database_url: str) -> None:
         }
         for i in range(12_000)
     ]
-    async with db.sessionmaker() as session:
+    async with db.logmaker() as session:
         await session.execute(LogEntry.__table__.insert(), rows)
         await session.commit()
     # Older than 29.95 days: the first 5 rows (i = 0..4).

@@ -4,7 +4,9 @@ away and written when it is back, dropped and counted past the buffer."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import sqlite3
 
 import httpx
 import pytest
@@ -12,7 +14,8 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from pixsim7.config import Settings
-from pixsim7.db import Database
+from pixsim7.db import Database, logs_file, sqlite_file
+from pixsim7.jobs.models import Job
 from pixsim7.logging import get_logger
 from pixsim7.logs import sink
 from pixsim7.logs.models import LogEntry
@@ -128,3 +131,32 @@ async def test_lines_from_threads_are_stored(app: FastAPI, db_logs: None) -> Non
     await stored(app)
     rows = [r for r in await _rows(app) if r.event == "threaded"]
     assert sorted(r.extra["n"] for r in rows) == list(range(20))
+
+
+async def test_on_sqlite_lines_are_written_apart_from_the_database(
+    app: FastAPI, db_logs: None
+) -> None:
+    """Another writer (the scheduler, another process) holding the database's write lock
+    holds up no log line, and the lines grow neither the database nor its write-ahead
+    log: they have a file of their own (db.logs_file)."""
+    db = app.state.db
+    main, logs = sqlite_file(db.url), logs_file(db.url)
+    if main is None or logs is None:
+        pytest.skip("PostgreSQL keeps the lines with the rest")
+    with contextlib.closing(sqlite3.connect(main, isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")  # held until the lines are written
+        get_logger("pixsim7.test").info("while the database is locked", job_id=3)
+        async with asyncio.timeout(5):
+            await stored(app)
+        other.execute("ROLLBACK")
+        tables = {name for (name,) in other.execute("SELECT name FROM sqlite_master")}
+    assert "log_entries" not in tables
+    with contextlib.closing(sqlite3.connect(logs)) as conn:
+        events = {event for (event,) in conn.execute("SELECT event FROM log_entries")}
+    assert "while the database is locked" in events
+    # Readers see them beside the database's tables, in one query.
+    async with db.reader() as session:
+        jobless = await session.scalars(
+            select(LogEntry.event).where(LogEntry.job_id.not_in(select(Job.id)))
+        )
+        assert "while the database is locked" in set(jobless)

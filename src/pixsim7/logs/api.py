@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, status
 from fastapi.responses import StreamingResponse
 
 from pixsim7.auth.deps import CurrentUser, current_principal
-from pixsim7.deps import SessionDep, SettingsDep
+from pixsim7.deps import ReaderDep, SessionDep, SettingsDep
 from pixsim7.fields import Id, Text, Timestamp
 from pixsim7.logs import service, stream
 from pixsim7.logs.schemas import (
@@ -61,10 +61,12 @@ def log_filter(
 Filter = Annotated[LogFilter, Depends(log_filter)]
 
 
+# Lines are read through a reader session (deps.ReaderDep): on SQLite they are in a file of
+# their own, which only readers see beside the database's tables.
 @router.get("", response_model=LogPage)
 async def list_logs(
     user: CurrentUser,
-    session: SessionDep,
+    session: ReaderDep,
     f: Filter,
     cursor: Text | None = None,
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
@@ -96,7 +98,7 @@ async def post_logs(
 
 
 @router.get("/jobs/{job_id}/timeline", response_model=Timeline, responses=error_responses(404))
-async def job_timeline(job_id: Id, user: CurrentUser, session: SessionDep) -> Timeline:
+async def job_timeline(job_id: Id, user: CurrentUser, session: ReaderDep) -> Timeline:
     """The stages of a job's life, across every process that handled it, in order."""
     return await service.timeline(session, user, job_id)
 

@@ -49,7 +49,7 @@ async def prune(db: Database, *, now: dt.datetime, days: float, rows: int) -> in
         return 0
     deleted = 0
     while True:
-        async with db.sessionmaker() as session:
+        async with db.logmaker() as session:
             chunk = (
                 select(LogEntry.id)
                 .where(or_(*conditions))
