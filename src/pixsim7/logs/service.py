@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pixsim7 import errors
 from pixsim7.accounts.models import ProviderAccount
-from pixsim7.db import Database
+from pixsim7.db import Database, logs_file
 from pixsim7.jobs.models import Job
 from pixsim7.logging import get_logger
+from pixsim7.logs.file import LogFile
 from pixsim7.logs.models import LogEntry
 from pixsim7.logs.schemas import (
     ClientLogBatch,
@@ -30,11 +31,20 @@ from pixsim7.pagination import paginate
 from pixsim7.users.models import User
 
 PRUNE_CHUNK = 5000  # rows per delete: short transactions (on SQLite, the write lock)
+PRUNE_LOCK_WAIT_S = 30.0  # SQLite: the longest a chunk waits for another writer
 
 
 async def prune(db: Database, *, now: dt.datetime, days: float, rows: int) -> int:
     """Delete lines older than `days` and beyond the newest `rows` (0: no such bound),
     oldest first, a chunk per transaction. Returns how many were deleted."""
+    path = logs_file(db.url)
+    if path is not None:  # SQLite: in a thread, off the event loop (logs/file.py)
+        file = LogFile(path, lock_wait_s=PRUNE_LOCK_WAIT_S)
+        try:
+            before = now - dt.timedelta(days=days) if days > 0 else None
+            return await file.run(file.prune, before, rows, PRUNE_CHUNK)
+        finally:
+            file.close()
     conditions = []
     if days > 0:
         conditions.append(LogEntry.ts < now - dt.timedelta(days=days))

@@ -8,7 +8,8 @@ stdout/file copy is rendered as before whatever happens here. While the database
 unreachable lines stay buffered (up to `buffer`) and are written once it is back.
 
 Lines come from any thread (work handed to threads logs too), so the buffer is guarded
-by a lock and the writer is woken through the event loop.
+by a lock and the writer is woken through the event loop. On SQLite the lines are written
+into their own file by a thread of its own (logs/file.py), off the event loop.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from typing import Any, cast
 from sqlalchemy import Table, insert
 
 from pixsim7 import clock
-from pixsim7.db import Database
+from pixsim7.db import Database, logs_file
 from pixsim7.logs import metrics
+from pixsim7.logs.file import LogFile
 from pixsim7.logs.models import LogEntry
 
 LEVELS = {"debug": 10, "info": 20, "warning": 30, "warn": 30, "error": 40, "critical": 50}
@@ -83,6 +85,7 @@ class Sink:
         self._flushing = asyncio.Lock()  # one writer at a time takes lines off the front
         self._loop = asyncio.get_running_loop()
         self._task: asyncio.Task[None] | None = None
+        self._file: LogFile | None = None  # SQLite's, for `db` (`_log_file`)
 
     def offer(self, event_dict: MutableMapping[str, Any]) -> None:
         """Buffer one line (any thread; never blocks, never raises)."""
@@ -114,6 +117,9 @@ class Sink:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(grace_s):
                 await self.flush()
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
     @property
     def pending(self) -> int:
@@ -137,30 +143,65 @@ class Sink:
     async def _flush(self) -> int:
         done = 0
         while True:
-            with self._lock:
-                batch = self._rows[: self.config.batch]
-            if not batch:
-                return done
             try:
-                async with asyncio.timeout(self.config.write_timeout_s):
-                    await self._write(batch)
+                count = await self._write_front()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
                 self._failed(exc)
                 return done
-            # Only the flush holding the lock takes lines off the front.
-            with self._lock:
-                del self._rows[: len(batch)]
-            done += len(batch)
-            self.written += len(batch)
-            metrics.LOG_LINES_WRITTEN.inc(len(batch))
+            if not count:
+                return done
+            done += count
             self._recovered()
 
-    async def _write(self, batch: list[dict[str, Any]]) -> None:
+    async def _write_front(self) -> int:
+        """Write the oldest lines, a batch, and take them off the buffer; how many."""
+        file = self._log_file()
+        if file is not None:
+            # The file's thread takes them off itself: a flush that stops waiting (the
+            # sink stopping) cannot leave lines written but kept, to be written again.
+            return await file.run(self._write_front_to, file)
+        batch = self._front()
+        if batch:
+            async with asyncio.timeout(self.config.write_timeout_s):
+                await self._insert(batch)
+            self._taken(len(batch))
+        return len(batch)
+
+    def _write_front_to(self, file: LogFile) -> int:
+        batch = self._front()
+        if batch:
+            file.insert(batch)
+            self._taken(len(batch))
+        return len(batch)
+
+    def _front(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return self._rows[: self.config.batch]
+
+    def _taken(self, count: int) -> None:
+        # Only the one flush writing (the `_flushing` lock, or the file's one thread) takes
+        # lines off the front.
+        with self._lock:
+            del self._rows[:count]
+            self.written += count
+        metrics.LOG_LINES_WRITTEN.inc(count)
+
+    def _log_file(self) -> LogFile | None:
+        """SQLite's writer of the lines' own file, for the database written to now."""
+        path = logs_file(self.db.url)
+        if path is None:
+            return None
+        if self._file is None or self._file.path != path:
+            if self._file is not None:  # (a test points the sink at another database)
+                self._file.close()
+            self._file = LogFile(path, lock_wait_s=self.config.write_timeout_s)
+        return self._file
+
+    async def _insert(self, batch: list[dict[str, Any]]) -> None:
         # A Core insert of the table: every column is given, so the ORM's bulk path has
         # nothing to add but its cost (measured, a third of the insert's CPU on PostgreSQL).
-        # On SQLite, into the lines' own file (db.logs_file): no other writer waits.
         async with self.db.logmaker() as session:
             await session.execute(_INSERT, batch)
             await session.commit()
