@@ -13,7 +13,9 @@ in-process (httpx over ASGI) as an admin: the first page of 50 with its facets, 
 viewer asks it. Printed: wall p50 / p99 in ms, CPU per request (this process's and the
 PostgreSQL backends'), the matches on the page and the facet count.
 First, the CPU a line logged at INFO costs with the database sink off and on (the
-sink's own writes included), as a process logging job stages pays it.
+sink's own writes included), as a process logging job stages pays it, and how much of it
+is on the event loop's thread (on SQLite the lines are written by a thread of their own,
+logs/file.py).
 `--trgm` (PostgreSQL) adds a trigram index on the message after the fill, an experiment
 for the text filter (no migration makes it).
 `--explain` prints each query's plan (EXPLAIN / EXPLAIN QUERY PLAN); `--before` also times
@@ -310,8 +312,8 @@ async def sink_cost(url: str, label: str, lines: int = 6000, rounds: int = 3) ->
     log = plog.get_logger("pixsim7.jobs.worker")
     db = Database(url)
 
-    async def burst() -> float:
-        start = time.process_time()
+    async def burst() -> tuple[float, float]:
+        start = time.process_time(), time.thread_time()
         for i in range(lines):
             log.info(
                 "job submitted",
@@ -328,24 +330,28 @@ async def sink_cost(url: str, label: str, lines: int = 6000, rounds: int = 3) ->
                 await asyncio.sleep(0)
         return start
 
+    def spent(start: tuple[float, float]) -> tuple[float, float]:
+        return (
+            (time.process_time() - start[0]) / lines,
+            (time.thread_time() - start[1]) / lines,
+        )
+
     costs = []
     for _ in range(rounds):
-        start = await burst()
-        off = (time.process_time() - start) / lines
+        off = spent(await burst())
         async with sink.running(db, process="api", config=sink.SinkConfig()) as s:
             start = await burst()
             await s.flush()
-            on = (time.process_time() - start) / lines
-        costs.append((off, on))
+            on = spent(start)
+        costs.append((*off, *on))
     await db.dispose()
     logging.getLogger().setLevel(saved)
     plog.configure("WARNING")
-    off = statistics.median(c[0] for c in costs) * 1e6
-    on = statistics.median(c[1] for c in costs) * 1e6
+    off, off_loop, on, on_loop = (statistics.median(c[i] for c in costs) * 1e6 for i in range(4))
     print(
         f"{label}: a line logged at INFO costs {off:.0f} us of CPU printed only, {on:.0f} us "
-        f"printed and stored: the sink adds {on - off:.0f} us a line (median of {rounds} "
-        f"rounds of {lines:,} lines)",
+        f"printed and stored: the sink adds {on - off:.0f} us a line, {on_loop - off_loop:.0f} "
+        f"us of them on the event loop's thread (median of {rounds} rounds of {lines:,} lines)",
         flush=True,
     )
 
