@@ -3,12 +3,13 @@ thread of its own.
 
 On SQLite every statement of the app runs on the event loop's thread (sqlite_driver.py),
 so a batch of lines inserted there, through the table's ten indexes, held up everything
-else: measured, 18 us of the loop's CPU a line, about 5 % of the scheduler's peak rate
-with its six lines a job. Here a batch is one statement that SQLite runs without Python's
-lock (the GIL): the lines go in as one JSON array, unpacked by `json_each`, so the insert,
-its indexes and its share of the write-ahead log take the other core. What is left on the
-loop is handing the batch over. Retention's deletes, as costly a line, run there too (on
-the loop, a chunk of 5,000 held it up for 49 ms, and chunks followed one another).
+else: measured, 18 us of the loop's CPU a line, 6-7 % of the scheduler's peak rate with
+its six lines a job (bench/README.md, "Logs"). Here a batch is one statement that SQLite
+runs without Python's lock (the GIL): the lines go in as one JSON array, unpacked by
+`json_each`, so the insert, its indexes and its share of the write-ahead log take the
+other core. What is left on the loop is handing the lines over (3.6 us a line).
+Retention's deletes run there too (on the loop, a chunk of 5,000 held it up for 49 ms,
+and chunks followed one another).
 
 One thread per file, running one thing at a time, so writes never overlap and whatever
 is asked of it is done in order; the connection is its own (SQLite's, not the app's pool).
@@ -115,8 +116,8 @@ class LogFile:
 
     def _connect(self) -> sqlite3.Connection:
         if self._conn is None:
-            # mode=rw: a file that is gone is not made again here, empty and tableless (the
-            # migrations make it, private to its owner); the write fails and lines wait.
+            # mode=rw: a file that is gone is not made again here, tableless and with
+            # SQLite's mode (the migrations make it); the write fails and lines wait.
             conn = sqlite3.connect(
                 f"file:{quote(str(self.path))}?mode=rw",
                 uri=True,
