@@ -133,6 +133,23 @@ async def test_lines_from_threads_are_stored(app: FastAPI, db_logs: None) -> Non
     assert sorted(r.extra["n"] for r in rows) == list(range(20))
 
 
+async def test_a_line_no_database_would_take_is_stored_mended_and_holds_up_none(
+    app: FastAPI, db_logs: None
+) -> None:
+    log = get_logger("pixsim7.test")
+    name = b"clip-\xff.mp4".decode("utf-8", "surrogateescape")  # a file name, as os gives it
+    log.info(f"read {name}", path=name, **{f"key {name}": {name: [name]}})
+    log.info("the next line")
+    await stored(app)
+    rows = await _rows(app)
+    [mended] = [r for r in rows if r.event.startswith("read ")]
+    assert mended.event == "read clip-?.mp4"
+    assert mended.extra["path"] == "clip-?.mp4"
+    assert mended.extra["key clip-?.mp4"] == {"clip-?.mp4": ["clip-?.mp4"]}
+    assert any(r.event == "the next line" for r in rows)
+    assert sink._active is not None and not sink._active.failing
+
+
 async def test_on_sqlite_lines_are_written_apart_from_the_database(
     app: FastAPI, db_logs: None
 ) -> None:

@@ -47,12 +47,10 @@ def _ts(value: dt.datetime) -> str:
 
 def payload(rows: Sequence[dict[str, Any]]) -> str:
     """The rows (sink.to_row's) as one JSON array of arrays, in COLUMNS' order."""
-    text = json.dumps(
+    # Their text is what SQLite takes as it is (sink._text: no lone surrogate).
+    return json.dumps(
         [[_ts(r["ts"]), *(r[c] for c in COLUMNS[1:])] for r in rows], ensure_ascii=False
     )
-    # A lone surrogate (a string decoded with errors="surrogateescape") is no UTF-8: the
-    # whole batch would be refused, every time it was tried.
-    return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")
 
 
 class LogFile:

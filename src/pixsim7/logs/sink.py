@@ -257,7 +257,7 @@ def to_row(
         elif key == "duration_ms" and isinstance(value, int | float) and math.isfinite(value):
             row[key] = float(value)
         else:
-            extra[str(key)[:100]] = _jsonable(value, 0)
+            extra[_text(key, 100)] = _jsonable(value, 0)
     if row["provider"] is None and isinstance(event_dict.get("provider_id"), str):
         row["provider"] = _text(event_dict["provider_id"], 32)
     trace = event_dict.get("exception") or event_dict.get("stack")
@@ -268,7 +268,11 @@ def to_row(
 
 
 def _text(value: Any, limit: int) -> str:
-    return str(value).replace("\x00", "\ufffd")[:limit]
+    """Text both databases take: no NUL (PostgreSQL refuses it) and no lone surrogate (a
+    name decoded with errors="surrogateescape" has them; no UTF-8 encodes them), either of
+    which would have the whole batch refused at every try, and every line after it held."""
+    text = str(value).replace("\x00", "\ufffd")[:limit]
+    return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _id(value: Any) -> int | None:
@@ -292,7 +296,7 @@ def _jsonable(value: Any, depth: int) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if depth < _MAX_DEPTH and isinstance(value, dict):
-        return {str(k)[:100]: _jsonable(v, depth + 1) for k, v in list(value.items())[:50]}
+        return {_text(k, 100): _jsonable(v, depth + 1) for k, v in list(value.items())[:50]}
     if depth < _MAX_DEPTH and isinstance(value, list | tuple | set):
         return [_jsonable(v, depth + 1) for v in list(value)[:50]]
     return _text(value, _MAX_TEXT)
