@@ -122,22 +122,25 @@ async def test_credentials_never_leave_in_responses_events_or_logs(
 
 
 async def _every_row(app: FastAPI) -> str:
-    """Every row of every table as text: what a database dump would show."""
+    """Every row of every table as text: what a database dump would show (a reader
+    session: on SQLite it sees the log lines' own file too)."""
     out: list[str] = []
-    async with app.state.db.session() as session:
+    async with app.state.db.reader() as session:
         for table in Base.metadata.sorted_tables:
             for row in (await session.execute(select(table))).all():
                 out.append(repr(tuple(row)))
-        await session.commit()
     return "\n".join(out)
 
 
 def _database_files(settings: Settings) -> bytes:
-    """The SQLite file and its journal, raw (PostgreSQL: nothing here; rows are checked)."""
+    """The SQLite files (the database, its log lines' file) and their journals, raw
+    (PostgreSQL: nothing here; rows are checked)."""
     if not settings.is_sqlite:
         return b""
     path = Path(settings.effective_database_url.split("///", 1)[1])
-    return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+    files = list(path.parent.glob(path.stem + "*"))
+    assert any(p.name.endswith("-logs.db") for p in files), files
+    return b"".join(p.read_bytes() for p in files)
 
 
 async def test_credentials_never_leave_through_the_worker(
