@@ -139,16 +139,20 @@ def email(server: Server) -> str:
     return address
 
 
-@pytest.fixture(scope="module")
-def connected(extension: Extension, email: str) -> Extension:
-    """The extension connected through its popup, as the user does once."""
+def _connect(extension: Extension, email: str) -> Page:
+    """Connect through the popup, as the user does once; the popup is left open."""
     popup = extension.popup()
     popup.get_by_label("Server address").fill(extension.server.url)
     popup.get_by_label("Email or username").fill(email)
     popup.get_by_label("Password").fill(PASSWORD)
     popup.get_by_role("button", name="Connect").click()
     expect(popup.get_by_text(f"Connected to {extension.server.url} as {email}")).to_be_visible()
-    popup.close()
+    return popup
+
+
+@pytest.fixture(scope="module")
+def connected(extension: Extension, email: str) -> Extension:
+    _connect(extension, email).close()
     return extension
 
 
@@ -380,12 +384,7 @@ def test_settings_offer_the_extension_and_name_its_session(
 
 
 def test_log_out_revokes_the_extensions_session(extension: Extension, email: str) -> None:
-    popup = extension.popup()
-    popup.get_by_label("Server address").fill(extension.server.url)
-    popup.get_by_label("Email or username").fill(email)
-    popup.get_by_label("Password").fill(PASSWORD)
-    popup.get_by_role("button", name="Connect").click()
-    expect(popup.get_by_text(f"Connected to {extension.server.url} as {email}")).to_be_visible()
+    popup = _connect(extension, email)
     assert "connection" in extension.run("() => chrome.storage.local.get(null)")
 
     def extension_sessions() -> int:

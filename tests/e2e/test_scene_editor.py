@@ -418,6 +418,21 @@ def _drag_by(page: Page, handle: Locator, dx: float, dy: float) -> None:
     page.mouse.up()
 
 
+def _open_fork(
+    page: Page, server: Server, token: str, email: str, title: str, nodes: list[dict[str, Any]]
+) -> int:
+    """A scene of three nodes, a forking to b and c, made through the API; opened in the
+    editor after the user's first sign-in."""
+    edges = [{"id": "e1", "from": "a", "to": "b"}, {"id": "e2", "from": "a", "to": "c"}]
+    body = {"title": title, "start": "a", "nodes": nodes, "edges": edges}
+    scene_id = int(_new_scene(server, token, body)["id"])
+    sign_in(page, email)
+    page.goto(f"/scenes/{scene_id}/edit")
+    for made in nodes:
+        expect(node(page, made["id"])).to_be_visible()
+    return scene_id
+
+
 def test_frames_group_nodes_move_them_and_are_saved(
     page: Page, server: Server, user_email: str, token: str
 ) -> None:
@@ -426,12 +441,7 @@ def test_frames_group_nodes_move_them_and_are_saved(
         {"id": "b", "type": "end", "outcome": "success", "position": {"x": 300, "y": 60}},
         {"id": "c", "type": "end", "outcome": "failure", "position": {"x": 300, "y": 400}},
     ]
-    edges = [{"id": "e1", "from": "a", "to": "b"}, {"id": "e2", "from": "a", "to": "c"}]
-    body = {"title": "Framed", "start": "a", "nodes": nodes, "edges": edges}
-    scene_id = int(_new_scene(server, token, body)["id"])
-    sign_in(page, user_email)
-    page.goto(f"/scenes/{scene_id}/edit")
-    expect(node(page, "c")).to_be_visible()
+    scene_id = _open_fork(page, server, token, user_email, "Framed", nodes)
 
     # Two nodes selected, framed from the selection, the frame named in the inspector.
     node(page, "a").click()
@@ -507,12 +517,7 @@ def test_find_arrange_copy_paste_and_restore_a_revision(
         {"id": "b", "type": "end", "outcome": "success", "position": {"x": -700, "y": 0}},
         {"id": "c", "type": "end", "label": "Cave", "position": {"x": -700, "y": 1500}},
     ]
-    edges = [{"id": "e1", "from": "a", "to": "b"}, {"id": "e2", "from": "a", "to": "c"}]
-    body = {"title": "Tools", "start": "a", "nodes": nodes, "edges": edges}
-    scene_id = int(_new_scene(server, token, body)["id"])
-    sign_in(page, user_email)
-    page.goto(f"/scenes/{scene_id}/edit")
-    expect(node(page, "a")).to_be_visible()
+    scene_id = _open_fork(page, server, token, user_email, "Tools", nodes)
 
     # Find by name: the node is selected and centred.
     page.get_by_label("Find a node").fill("cave")
