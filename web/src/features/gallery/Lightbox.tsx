@@ -1,7 +1,8 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useLayoutEffect, useRef } from "react";
 import { Link } from "react-router";
 import { type Asset, useUpdateAsset } from "src/api/assets";
 import { lightboxAction, neighbours } from "src/features/gallery/lightboxKeys";
+import { useLatest } from "src/common/useLatest";
 
 interface Props {
   asset: Asset;
@@ -33,16 +34,13 @@ export function Lightbox({ asset, items, onOpen, onClose, onNearEnd }: Props) {
   const order = items.map((a) => a.id);
   const { index, previous, next } = neighbours(order, asset.id);
   const byId = (id: number | undefined) => items.find((a) => a.id === id);
-  const latest = useRef({ order, asset, onOpen, onClose });
-  useEffect(() => {
-    latest.current = { ...latest.current, order, onOpen, onClose };
-  });
+  const latest = useLatest({ order, asset, onOpen, onClose });
   // The asset the keys move from: set at once on each press, so presses quicker than a
-  // render each take a step instead of all stepping from the same place.
+  // render each take a step instead of all stepping from the same place (and, like
+  // `latest`, before the asset shown is painted).
   const at = useRef(asset.id);
-  useEffect(() => {
+  useLayoutEffect(() => {
     at.current = asset.id;
-    latest.current.asset = asset;
   }, [asset]);
   useEffect(() => {
     if (next === undefined) onNearEnd?.();
@@ -68,7 +66,7 @@ export function Lightbox({ asset, items, onOpen, onClose, onNearEnd }: Props) {
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [update]);
+  }, [latest, update]);
 
   return (
     <div className="lightbox" role="dialog" aria-modal="true" aria-label={`Asset ${asset.id}`} tabIndex={-1} ref={dialog}>

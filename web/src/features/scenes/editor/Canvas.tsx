@@ -8,7 +8,7 @@ import {
   ReactFlow,
   useReactFlow,
 } from "@xyflow/react";
-import { type Dispatch, type DragEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { type Dispatch, type DragEvent, useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { CanvasContext } from "src/features/scenes/editor/context";
 import { ASSET_TYPE, carries, NODE_TYPE, readAsset, type DraggedAsset } from "src/features/scenes/editor/dnd";
 import { connect, moveNodes, type NodeType, type Position, removeItems, type SceneDoc } from "src/features/scenes/editor/doc";
@@ -26,6 +26,7 @@ import { FrameView } from "src/features/scenes/editor/FrameView";
 import { membersOf, moveFrame, removeFrames, updateFrame } from "src/features/scenes/editor/frames";
 import { SceneEdgeView } from "src/features/scenes/editor/SceneEdgeView";
 import { SceneNodeView } from "src/features/scenes/editor/SceneNodeView";
+import { useLatest } from "src/common/useLatest";
 
 const nodeTypes = { scene: SceneNodeView, frame: FrameView };
 const edgeTypes = { scene: SceneEdgeView };
@@ -70,13 +71,10 @@ export function Canvas({ doc, view, dispatch, onDropAsset, onAddNode }: Props) {
   const drag = useRef<string | null>(null);
   // The nodes each frame being dragged held when the drag began: they move with it.
   const carried = useRef(new Map<string, ReadonlySet<string>>());
-  const latest = useRef(doc);
-  useEffect(() => {
-    latest.current = doc;
-  }, [doc]);
+  const latest = useLatest(doc);
   // Node and edge selection changes arrive in two calls; each builds on the other's result.
   const selection = useRef<Selection>({ nodes: view.selectedNodes, edges: view.selectedEdges, frames: view.selectedFrames });
-  useEffect(() => {
+  useLayoutEffect(() => {
     selection.current = { nodes: view.selectedNodes, edges: view.selectedEdges, frames: view.selectedFrames };
   }, [view.selectedNodes, view.selectedEdges, view.selectedFrames]);
 
@@ -138,7 +136,7 @@ export function Canvas({ doc, view, dispatch, onDropAsset, onAddNode }: Props) {
       if (selects.length) select("nodes", selects);
       if (frameSelects.length) select("frames", frameSelects);
     },
-    [dispatch, select],
+    [dispatch, latest, select],
   );
 
   const onEdgesChange = useCallback(

@@ -3,7 +3,7 @@
  * user is looking, take dropped clips, add a choice's option, arrange, and show a node.
  */
 import { useReactFlow } from "@xyflow/react";
-import { type Dispatch, type RefObject, useCallback, useEffect, useRef } from "react";
+import { type Dispatch, type RefObject, useCallback } from "react";
 import type { DraggedAsset } from "src/features/scenes/editor/dnd";
 import {
   addNode,
@@ -23,6 +23,7 @@ import { type CanvasNode, NODE_HEIGHT, NODE_WIDTH, type SceneFlowEdge } from "sr
 import { frameAround, refitFrames } from "src/features/scenes/editor/frames";
 import { layout } from "src/features/scenes/editor/layout";
 import type { Media } from "src/features/scenes/engine/types";
+import { useLatest } from "src/common/useLatest";
 
 const PREFIX: Record<NodeType, string> = {
   video: "video",
@@ -39,10 +40,7 @@ export const clipOf = (assetId: number): Media => ({ asset_id: assetId, missing:
 export function useDocActions(doc: SceneDoc, dispatch: Dispatch<Action>, canvas: RefObject<HTMLElement | null>) {
   const flow = useReactFlow<CanvasNode, SceneFlowEdge>();
   // Handlers run between renders: the document they build on is the latest one.
-  const latest = useRef(doc);
-  useEffect(() => {
-    latest.current = doc;
-  });
+  const latest = useLatest(doc);
 
   const middle = useCallback((): Position => {
     const box = canvas.current?.getBoundingClientRect();
@@ -80,7 +78,7 @@ export function useDocActions(doc: SceneDoc, dispatch: Dispatch<Action>, canvas:
         add("video", { x: Math.round(at.x - NODE_WIDTH / 2), y: Math.round(at.y - NODE_HEIGHT / 2) }, [clipOf(asset.id)]);
       }
     },
-    [add, dispatch],
+    [add, dispatch, latest],
   );
 
   /** A choice's new option: a new video node to its right, reached by a labelled edge. */
@@ -111,7 +109,7 @@ export function useDocActions(doc: SceneDoc, dispatch: Dispatch<Action>, canvas:
         duration: 250,
       });
     },
-    [flow],
+    [flow, latest],
   );
 
   const arrange = useCallback(
@@ -120,7 +118,7 @@ export function useDocActions(doc: SceneDoc, dispatch: Dispatch<Action>, canvas:
       dispatch({ type: "edit", change: (d) => refitFrames(d, moveNodes(d, positions)) });
       if (!only) requestAnimationFrame(() => void flow.fitView({ duration: 250 }));
     },
-    [dispatch, flow],
+    [dispatch, flow, latest],
   );
 
   /** A labelled frame around the given nodes, selected (its label is then edited in the inspector). */

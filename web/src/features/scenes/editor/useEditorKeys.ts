@@ -3,8 +3,9 @@
  * clipboard, as JSON), select all, a frame around the selection. Keys typed into a field
  * are the field's.
  */
-import { useEffect, useRef } from "react";
+import { useEffect } from "react";
 import { type Clip, parseClip } from "src/features/scenes/editor/doc";
+import { useLatest } from "src/common/useLatest";
 
 interface Handlers {
   undo(): void;
@@ -23,10 +24,7 @@ function typing(target: EventTarget | null): boolean {
 }
 
 export function useEditorKeys(handlers: Handlers) {
-  const latest = useRef(handlers);
-  useEffect(() => {
-    latest.current = handlers;
-  });
+  const latest = useLatest(handlers);
 
   useEffect(() => {
     // The last clip copied here, for a clipboard the browser would not let us read.
@@ -65,5 +63,5 @@ export function useEditorKeys(handlers: Handlers) {
       document.removeEventListener("copy", onCopy);
       document.removeEventListener("paste", onPaste);
     };
-  }, []);
+  }, [latest]);
 }

@@ -6,13 +6,14 @@
  * 409, the user chooses to reload theirs or overwrite with this editor's document.
  */
 import { useQueryClient } from "@tanstack/react-query";
-import { type Dispatch, useCallback, useEffect, useRef, useState } from "react";
+import { type Dispatch, useCallback, useEffect, useState } from "react";
 import { getScene, sceneKey } from "src/api/scenes";
 import type { Autosaver } from "src/features/scenes/editor/autosave";
 import type { SceneDoc } from "src/features/scenes/editor/doc";
 import type { Action } from "src/features/scenes/editor/editorState";
 import { merge } from "src/features/scenes/editor/merge";
 import { docOf, type SceneRead } from "src/features/scenes/editor/scene";
+import { useLatest } from "src/common/useLatest";
 
 interface Args {
   sceneId: number;
@@ -27,10 +28,7 @@ export function useRemoteChanges({ sceneId, saver, doc, title, dispatch, setTitl
   const queryClient = useQueryClient();
   const [conflicts, setConflicts] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
-  const local = useRef({ doc, title });
-  useEffect(() => {
-    local.current = { doc, title };
-  });
+  const local = useLatest({ doc, title });
 
   const take = useCallback(
     (scene: SceneRead) => {
@@ -76,7 +74,7 @@ export function useRemoteChanges({ sceneId, saver, doc, title, dispatch, setTitl
       stopCache();
       stopSaver();
     };
-  }, [sceneId, queryClient, saver, take, dispatch, setTitle]);
+  }, [sceneId, queryClient, saver, take, dispatch, setTitle, local]);
 
   const reload = useCallback(async () => {
     setBusy(true);

@@ -1,13 +1,10 @@
-import { useEffect, useRef } from "react";
+import { useEffect } from "react";
 import { keyAction, type KeyAction } from "src/features/scenes/player/keys";
+import { useLatest } from "src/common/useLatest";
 
 /** Runs `act` for the player's keys, pressed anywhere on the page. */
 export function usePlayerKeys(inGame: boolean, act: (action: KeyAction) => void) {
-  const latest = useRef(act);
-
-  useEffect(() => {
-    latest.current = act;
-  });
+  const latest = useLatest(act);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -18,5 +15,5 @@ export function usePlayerKeys(inGame: boolean, act: (action: KeyAction) => void)
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [inGame]);
+  }, [inGame, latest]);
 }
