@@ -199,8 +199,10 @@ class Database:
         self.url = url
         self.engine = create_engine(url, echo=echo, pre_ping=pre_ping)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
-        # Log lines are written through `logmaker`: on SQLite an engine of the log lines'
-        # own file (`logs_file`), with its own write lock; elsewhere, this database's.
+        # Sessions of the table of log lines: on PostgreSQL this database's (the sink and
+        # retention write through it); on SQLite an engine of the lines' own file
+        # (`logs_file`), which the app itself writes from a thread of its own instead
+        # (logs/file.py): there it serves what reads or fills that file alone (bench, tests).
         logs = logs_file(url)
         self._log_engine = None
         if logs is not None:
