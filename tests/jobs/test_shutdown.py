@@ -154,6 +154,22 @@ async def _until(client: httpx.AsyncClient, h: dict[str, str], job_id: int, chec
     return job
 
 
+async def _render_under_way(settings: Settings, within: float) -> float:
+    """Wait until the local render has frames written; how far it is (0-1).
+
+    Read from the render's own progress file, not the job's progress: that is polled once
+    a second, and on a loaded machine the 4-second render had ended by the time the job
+    showed progress (CI: the restart then found it finished, not interrupted)."""
+    deadline = time.monotonic() + within
+    while True:
+        for path in (settings.data_dir / "local_renders").glob(".local-*.progress"):
+            with contextlib.suppress(OSError, ValueError):
+                if (done := float(path.read_text())) > 0:
+                    return done
+        assert time.monotonic() < deadline, "the render did not start"
+        await asyncio.sleep(0.02)
+
+
 async def _group_gone(pgid: int, within: float) -> bool:
     """Whether every process of the group (the render processes too) has exited."""
     deadline = time.monotonic() + within
@@ -184,7 +200,8 @@ async def test_stopping_with_a_browser_open_and_a_render_running_costs_nothing(
     proc = await server.start()
     # (Its events stream's keep-alives come every 0.1 s: a stream cut short is noticed.)
     async with listen(server.url, h) as stream:
-        await _until(client, h, job_id, lambda j: (j["progress"] or 0) > 0, 120)
+        await _until(client, h, job_id, lambda j: j["status"] == "processing", 120)
+        assert await _render_under_way(settings, 120) < 0.5
         assert stream.keepalives, "the event stream is connected"
         stopped_in = await server.stop_with(sig)
         deadline = time.monotonic() + 10
