@@ -87,7 +87,7 @@ describe("batch events", () => {
 });
 
 describe("the live jobs list", () => {
-  type Page = { items: { id: number; status: string; progress?: number }[]; next_cursor: string | null };
+  type Page = { items: { id: number; status: string; progress?: number; workspace_id?: number }[]; next_cursor: string | null };
   const list = (filters: object, pages: Page[]) => {
     const queryClient = new QueryClient();
     queryClient.setQueryData(["jobs", "list", filters], { pages, pageParams: pages.map(() => null) });
@@ -127,6 +127,27 @@ describe("the live jobs list", () => {
   it("judges only filters that name a field of the job", () => {
     expect(matches({ id: 1, status: "failed" }, { status: "failed", q: "cat", provider_id: "" })).toBe(true);
     expect(matches({ id: 1, status: "failed", provider_id: "local" }, { provider_id: "pixverse" })).toBe(false);
+    expect(matches({ id: 1, status: "pending" }, { status: "pending,processing" })).toBe(true);
+    expect(matches({ id: 1, status: "failed" }, { status: "pending,processing" })).toBe(false);
+  });
+
+  it("keeps a job moved to another board in a board's list, and reads the list again", () => {
+    // A board's queue holds its sub-boards' jobs too: only the server can say whether
+    // board 7 is inside board 3.
+    const filters = { workspace_id: 3 };
+    const queryClient = list(filters, [{ items: [{ id: 1, status: "completed", workspace_id: 3 }], next_cursor: null }]);
+    send(queryClient, { id: 1, status: "completed", workspace_id: 7 });
+    expect(ids(queryClient, filters)).toEqual(["1:completed"]);
+    later();
+    expect(queryClient.getQueryState(["jobs", "list", filters])?.isInvalidated).toBe(true);
+  });
+
+  it("does not read a board's list again for a job's progress", () => {
+    const filters = { workspace_id: 3 };
+    const queryClient = list(filters, [{ items: [{ id: 1, status: "processing", workspace_id: 3 }], next_cursor: null }]);
+    send(queryClient, { id: 1, status: "processing", progress: 0.5, workspace_id: 3 });
+    later();
+    expect(queryClient.getQueryState(["jobs", "list", filters])?.isInvalidated).toBe(false);
   });
 });
 

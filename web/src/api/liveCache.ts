@@ -58,18 +58,37 @@ export const patchEntity =
     for (const [key, old] of queryClient.getQueriesData({ queryKey: [feature] })) {
       const filters = key[1] === "list" && key[2] && typeof key[2] === "object" ? (key[2] as Entity) : {};
       const keep = (entity: Entity) => matches(entity, filters);
-      if (find(old, id)) queryClient.setQueryData(key, patch(old, id, data, keep));
-      else if (keep(data) && fullyLoaded(old)) refetchSoon(queryClient, key);
+      if (find(old, id)) {
+        queryClient.setQueryData(key, patch(old, id, data, keep));
+        if (movedUnder(old, id, data, filters)) refetchSoon(queryClient, key);
+      } else if (keep(data) && fullyLoaded(old)) refetchSoon(queryClient, key);
     }
     refetchSoon(queryClient, ...alsoRefetch);
   };
 
+/** Filters the server widens: a board's lists hold its sub-boards' items too, which only
+ * the server knows. An item moved to another board stays until its list is read again
+ * (dropping it here took the queue's row, and the bulk bar moving it, off the screen). */
+const WIDENED = ["workspace_id"];
+/** Filters that may name several values, comma-separated (`status=pending,processing`). */
+const LISTED = ["status"];
+
+const set = (wanted: unknown) => wanted !== undefined && wanted !== null && wanted !== "";
+
 /** Whether an entity belongs in a list with these filters; filters that name no field of the
- * entity (a search text, a date range, a sort) are left to the server. */
+ * entity (a search text, a date range, a sort) or that the server widens are left to it. */
 export function matches(entity: Entity, filters: Entity): boolean {
-  return Object.entries(filters).every(
-    ([name, wanted]) => wanted === undefined || wanted === null || wanted === "" || !(name in entity) || entity[name] === wanted,
-  );
+  return Object.entries(filters).every(([name, wanted]) => {
+    if (!set(wanted) || !(name in entity) || WIDENED.includes(name)) return true;
+    const value = entity[name];
+    return value === wanted || (LISTED.includes(name) && typeof wanted === "string" && wanted.split(",").includes(value as string));
+  });
+}
+
+/** Whether a cached item changed a field its list's widened filter reads. */
+function movedUnder(old: unknown, id: number, data: Entity, filters: Entity): boolean {
+  const cached = items(old).find((item) => item.id === id);
+  return WIDENED.some((name) => set(filters[name]) && name in data && cached !== undefined && data[name] !== cached[name]);
 }
 
 function items(old: unknown): Entity[] {

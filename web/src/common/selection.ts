@@ -60,3 +60,10 @@ export function keepListed(selection: Selection, order: readonly number[]): Sele
   const ids = [...selection.ids].filter((id) => listed.has(id));
   return ids.length === selection.ids.size ? selection : { ...selection, ids: new Set(ids) };
 }
+
+/** Clear the selection once its bulk request succeeds, even if the bar that sent it was
+ * hidden meanwhile: mutate's own onSuccess is dropped with its component, and the bar came
+ * back with the selection kept. A failure stays on the mutation, for the bar to show. */
+export function clearAfter(request: Promise<unknown>, clear: () => void): void {
+  request.then(clear, () => undefined);
+}

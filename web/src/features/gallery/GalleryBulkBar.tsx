@@ -3,7 +3,7 @@ import { Link } from "react-router";
 import { type AssetBatch, type AssetSelection, downloadUrl, useAssetBatch } from "src/api/assets";
 import { ApiError } from "src/api/client";
 import { BatchError } from "src/common/BatchError";
-import { type Selection, selectedCount } from "src/common/selection";
+import { clearAfter, type Selection, selectedCount } from "src/common/selection";
 import { MoveToBoard } from "src/features/boards/MoveToBoard";
 import { MAX_COMPARED } from "src/features/gallery/compare";
 
@@ -31,7 +31,7 @@ export function GalleryBulkBar({ selection, filter, total, inTrash, canSelectMat
   const count = selectedCount(selection, total);
   const act = (request: AssetBatch, confirm?: string) => {
     if (confirm && !window.confirm(confirm)) return;
-    run.mutate(request, { onSuccess: onDone });
+    clearAfter(run.mutateAsync(request), onDone);
   };
   const inUse = run.error instanceof ApiError && run.error.code === "asset_in_use";
   return (

@@ -1,7 +1,7 @@
 import { type BatchAction, type JobFilters, type JobSelection, useJobBatch, useJobsPriority, useMoveJobs } from "src/api/jobs";
 import { BatchError } from "src/common/BatchError";
 import { plural } from "src/common/format";
-import { type Selection, selectedCount } from "src/common/selection";
+import { clearAfter, type Selection, selectedCount } from "src/common/selection";
 import { MoveToBoard } from "src/features/boards/MoveToBoard";
 import { PRIORITIES } from "src/features/jobs/priority";
 
@@ -49,7 +49,7 @@ export function JobBulkBar({ selection, filters, canSelectMatching, onSelectMatc
           disabled={busy}
           onClick={() => {
             if (confirm && !window.confirm(confirm)) return;
-            run.mutate({ action, selection: body }, { onSuccess: onDone });
+            clearAfter(run.mutateAsync({ action, selection: body }), onDone);
           }}
         >
           {label}
@@ -61,7 +61,7 @@ export function JobBulkBar({ selection, filters, canSelectMatching, onSelectMatc
         disabled={busy}
         onChange={(e) => {
           if (e.target.value === "") return;
-          priority.mutate({ ...body, priority: Number(e.target.value) }, { onSuccess: onDone });
+          clearAfter(priority.mutateAsync({ ...body, priority: Number(e.target.value) }), onDone);
         }}
       >
         <option value="">Priority…</option>
@@ -71,7 +71,7 @@ export function JobBulkBar({ selection, filters, canSelectMatching, onSelectMatc
           </option>
         ))}
       </select>
-      <MoveToBoard disabled={busy} onMove={(workspaceId) => move.mutate({ ...body, workspace_id: workspaceId }, { onSuccess: onDone })} />
+      <MoveToBoard disabled={busy} onMove={(workspaceId) => clearAfter(move.mutateAsync({ ...body, workspace_id: workspaceId }), onDone)} />
       <button type="button" className="link" onClick={onDone}>
         Clear selection
       </button>
