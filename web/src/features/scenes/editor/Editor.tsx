@@ -7,6 +7,7 @@ import { copy, moveNodes, type NodeType, paste, type SceneDoc } from "src/featur
 import { EditorHeader } from "src/features/scenes/editor/EditorHeader";
 import { initialState, reducer } from "src/features/scenes/editor/editorState";
 import { flagNames } from "src/features/scenes/editor/flagNames";
+import { pasteOffset, withMembers } from "src/features/scenes/editor/frames";
 import { fillMarks, indexProblems, type View } from "src/features/scenes/editor/flow";
 import { GenerateIntoNode } from "src/features/scenes/editor/GenerateIntoNode";
 import { GalleryPanel } from "src/features/scenes/editor/GalleryPanel";
@@ -85,13 +86,16 @@ export function Editor({ scene }: { scene: SceneRead }) {
     frame: () => {
       if (state.selection.nodes.size > 0) actions.frame(state.selection.nodes);
     },
-    copy: () => (state.selection.nodes.size ? copy(doc, state.selection.nodes) : null),
+    copy: () => {
+      const { nodes, frames } = state.selection;
+      return nodes.size || frames.size ? copy(doc, withMembers(doc, nodes, frames), frames) : null;
+    },
     paste: (clip) =>
       dispatch({
         type: "edit",
         change: (d) => {
-          const [next, made] = paste(d, clip, { x: 40, y: 40 });
-          return { doc: next, select: { nodes: made } };
+          const [next, nodes, frames] = paste(d, clip, pasteOffset(clip));
+          return { doc: next, select: { nodes, frames } };
         },
       }),
   });

@@ -172,24 +172,29 @@ export function renameNode(doc: SceneDoc, from: string, to: string): SceneDoc {
   };
 }
 
-/** What copy puts on the clipboard: the nodes and the edges among them. */
+/** What copy puts on the clipboard: the nodes, the edges among them, and frames. */
 export interface Clip {
   format: "pixsim7.editor-clip/1";
   nodes: SceneNode[];
   edges: Edge[];
+  /** Absent in clips copied before frames could be. */
+  frames?: Frame[];
 }
 
-export function copy(doc: SceneDoc, ids: Iterable<string>): Clip {
+export function copy(doc: SceneDoc, ids: Iterable<string>, frameIds: Iterable<string> = []): Clip {
   const chosen = new Set(ids);
+  const framed = new Set(frameIds);
   return {
     format: "pixsim7.editor-clip/1",
     nodes: doc.nodes.filter((n) => chosen.has(n.id)),
     edges: doc.edges.filter((e) => chosen.has(e.from) && chosen.has(e.to)),
+    frames: doc.frames.filter((f) => framed.has(f.id)),
   };
 }
 
-/** Adds a clip's nodes and edges under fresh ids, moved by `offset`; returns the new ids. */
-export function paste(doc: SceneDoc, clip: Clip, offset: Position): [SceneDoc, string[]] {
+/** Adds a clip's nodes, edges and frames under fresh ids, moved by `offset`; returns the
+ * new nodes' ids and the new frames'. */
+export function paste(doc: SceneDoc, clip: Clip, offset: Position): [SceneDoc, string[], string[]] {
   const takenNodes = nodeIds(doc);
   const takenEdges = edgeIds(doc);
   const renamed = new Map<string, string>();
@@ -205,8 +210,21 @@ export function paste(doc: SceneDoc, clip: Clip, offset: Position): [SceneDoc, s
     takenEdges.add(id);
     return { ...e, id, from: renamed.get(e.from) ?? e.from, to: renamed.get(e.to) ?? e.to };
   });
-  const next = { ...doc, nodes: [...doc.nodes, ...nodes], edges: [...doc.edges, ...edges], start: doc.start ?? nodes[0]?.id ?? null };
-  return [next, nodes.map((n) => n.id)];
+  const takenFrames = new Set(doc.frames.map((f) => f.id));
+  const frames = (clip.frames ?? []).map((f) => {
+    const id = takenFrames.has(f.id) ? freshId("frame", takenFrames) : f.id;
+    takenFrames.add(id);
+    return { ...f, id, x: f.x + offset.x, y: f.y + offset.y };
+  });
+  const next = {
+    ...doc,
+    nodes: [...doc.nodes, ...nodes],
+    edges: [...doc.edges, ...edges],
+    // Pasted frames go below the others, as a new frame does (frameAround).
+    frames: [...frames, ...doc.frames],
+    start: doc.start ?? nodes[0]?.id ?? null,
+  };
+  return [next, nodes.map((n) => n.id), frames.map((f) => f.id)];
 }
 
 /** Reads a clip back from clipboard text; null when it is not one. */
@@ -214,6 +232,7 @@ export function parseClip(text: string): Clip | null {
   try {
     const value = JSON.parse(text) as Partial<Clip>;
     if (value?.format !== "pixsim7.editor-clip/1" || !Array.isArray(value.nodes) || !Array.isArray(value.edges)) return null;
+    if (value.frames !== undefined && !Array.isArray(value.frames)) return null;
     return value as Clip;
   } catch {
     return null;

@@ -1,7 +1,7 @@
-import { addNode, emptyDoc, moveNodes, newNode, type SceneDoc } from "src/features/scenes/editor/doc";
+import { addNode, copy, emptyDoc, moveNodes, newNode, paste, parseClip, type SceneDoc } from "src/features/scenes/editor/doc";
 import { initialState, reducer } from "src/features/scenes/editor/editorState";
 import { flowMapper, frameNodeId, frameOf, NODE_HEIGHT, NODE_WIDTH } from "src/features/scenes/editor/flow";
-import { frameAround, membersOf, moveFrame, refitFrames, removeFrames, updateFrame } from "src/features/scenes/editor/frames";
+import { frameAround, membersOf, moveFrame, refitFrames, removeFrames, updateFrame, pasteOffset, withMembers } from "src/features/scenes/editor/frames";
 import { merge } from "src/features/scenes/editor/merge";
 import { docOf, updateOf } from "src/features/scenes/editor/scene";
 import { testView } from "src/features/scenes/editor/testView";
@@ -27,6 +27,25 @@ describe("frames", () => {
     expect(membersOf(doc, frame)).toEqual(["a", "b"]);
     // Nothing with a position selected: no frame.
     expect(frameAround(addNode(emptyDoc(), newNode("end", "x", null)), ["x"])).toEqual([expect.anything(), null]);
+  });
+
+  it("are copied with the nodes they hold and pasted beside them under fresh ids", () => {
+    const [doc, id] = frameAround(three(), ["a", "b"]);
+    const clip = parseClip(JSON.stringify(copy(doc, withMembers(doc, [], [id!]), [id!])));
+    expect(clip?.nodes.map((n) => n.id)).toEqual(["a", "b"]);
+    const offset = pasteOffset(clip!);
+    const [pasted, nodes, frames] = paste(doc, clip!, offset);
+    expect([nodes, frames]).toEqual([["a1", "b1"], ["frame2"]]);
+    const [copied, original] = pasted.frames;
+    expect(copied).toMatchObject({ label: original!.label, x: original!.x + original!.width + 40, y: original!.y, width: original!.width });
+    // The pasted frame holds the pasted nodes, and the original still holds its own.
+    expect(membersOf(pasted, copied!)).toEqual(["a1", "b1"]);
+    expect(membersOf(pasted, original!)).toEqual(["a", "b"]);
+    // A clip from before frames could be copied has none.
+    const old = { format: "pixsim7.editor-clip/1" as const, nodes: clip!.nodes, edges: [] };
+    expect(pasteOffset(old)).toEqual({ x: 40, y: 40 });
+    expect(paste(doc, old, { x: 0, y: 0 })[2]).toEqual([]);
+    expect(parseClip(JSON.stringify({ ...old, frames: "no" }))).toBeNull();
   });
 
   it("take the nodes they held when moved, and leave the others", () => {

@@ -4,7 +4,7 @@
  * rather than stored, so dragging a node in or out is all it takes to change a group.
  * Saved with the scene's layout (`layout.frames`); never played.
  */
-import { type Frame, freshId, type Position, type SceneDoc } from "src/features/scenes/editor/doc";
+import { type Clip, type Frame, freshId, type Position, type SceneDoc } from "src/features/scenes/editor/doc";
 import { NODE_HEIGHT, NODE_WIDTH } from "src/features/scenes/editor/flow";
 
 /** Room around the nodes of a frame made from them, and above them for its title. */
@@ -79,4 +79,22 @@ export function refitFrames(before: SceneDoc, after: SceneDoc): SceneDoc {
     return box ? { ...f, ...box } : f;
   });
   return { ...after, frames };
+}
+
+/** The nodes copied with a selection: those selected and those its frames hold. */
+export function withMembers(doc: SceneDoc, nodes: Iterable<string>, frames: Iterable<string>): string[] {
+  const ids = new Set(nodes);
+  const chosen = new Set(frames);
+  for (const f of doc.frames) if (chosen.has(f.id)) for (const id of membersOf(doc, f)) ids.add(id);
+  return [...ids];
+}
+
+/** Where a clip is pasted, from where it was copied: nodes alone a little down and right;
+ * frames beside the frames they copy, since a copy over them would hold their nodes too. */
+export function pasteOffset(clip: Clip): Position {
+  const frames = clip.frames ?? [];
+  if (frames.length === 0) return { x: 40, y: 40 };
+  const left = Math.min(...frames.map((f) => f.x));
+  const right = Math.max(...frames.map((f) => f.x + f.width));
+  return { x: right - left + 40, y: 0 };
 }

@@ -1,5 +1,5 @@
 /**
- * The editor's keyboard: undo and redo, copy and paste of nodes (through the system
+ * The editor's keyboard: undo and redo, copy and paste of nodes and frames (through the system
  * clipboard, as JSON), select all, a frame around the selection. Keys typed into a field
  * are the field's.
  */
@@ -13,7 +13,7 @@ interface Handlers {
   selectAll(): void;
   /** A frame around the selected nodes (Ctrl+G, as in Figma and draw.io). */
   frame(): void;
-  /** What to put on the clipboard, or null when no node is selected. */
+  /** What to put on the clipboard, or null when nothing is selected. */
   copy(): Clip | null;
   paste(clip: Clip): void;
 }
