@@ -142,12 +142,14 @@ describe("the live jobs list", () => {
     expect(queryClient.getQueryState(["jobs", "list", filters])?.isInvalidated).toBe(true);
   });
 
-  it("does not read a board's list again for a job's progress", () => {
+  it("does not read a board's list again for a job's progress, there or on another board", () => {
     const filters = { workspace_id: 3 };
     const queryClient = list(filters, [{ items: [{ id: 1, status: "processing", workspace_id: 3 }], next_cursor: null }]);
     send(queryClient, { id: 1, status: "processing", progress: 0.5, workspace_id: 3 });
+    send(queryClient, { id: 2, status: "processing", progress: 0.5, workspace_id: 9 });
     later();
     expect(queryClient.getQueryState(["jobs", "list", filters])?.isInvalidated).toBe(false);
+    expect(ids(queryClient, filters)).toEqual(["1:processing"]);
   });
 });
 

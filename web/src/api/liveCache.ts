@@ -57,11 +57,10 @@ export const patchEntity =
     if (typeof id !== "number") return refetch(feature)(queryClient, data);
     for (const [key, old] of queryClient.getQueriesData({ queryKey: [feature] })) {
       const filters = key[1] === "list" && key[2] && typeof key[2] === "object" ? (key[2] as Entity) : {};
-      const keep = (entity: Entity) => matches(entity, filters);
       if (find(old, id)) {
-        queryClient.setQueryData(key, patch(old, id, data, keep));
+        queryClient.setQueryData(key, patch(old, id, data, (entity) => matches(entity, filters)));
         if (movedUnder(old, id, data, filters)) refetchSoon(queryClient, key);
-      } else if (keep(data) && fullyLoaded(old)) refetchSoon(queryClient, key);
+      } else if (matches(data, filters, false) && fullyLoaded(old)) refetchSoon(queryClient, key);
     }
     refetchSoon(queryClient, ...alsoRefetch);
   };
@@ -76,12 +75,16 @@ const LISTED = ["status"];
 const set = (wanted: unknown) => wanted !== undefined && wanted !== null && wanted !== "";
 
 /** Whether an entity belongs in a list with these filters; filters that name no field of the
- * entity (a search text, a date range, a sort) or that the server widens are left to it. */
-export function matches(entity: Entity, filters: Entity): boolean {
+ * entity (a search text, a date range, a sort) are left to the server. A widened filter the
+ * entity does not equal answers `unsure`: kept where cached, but a list lacking the entity
+ * is not read again for it (every job's progress elsewhere would refetch a board's queue). */
+export function matches(entity: Entity, filters: Entity, unsure = true): boolean {
   return Object.entries(filters).every(([name, wanted]) => {
-    if (!set(wanted) || !(name in entity) || WIDENED.includes(name)) return true;
+    if (!set(wanted) || !(name in entity)) return true;
     const value = entity[name];
-    return value === wanted || (LISTED.includes(name) && typeof wanted === "string" && wanted.split(",").includes(value as string));
+    if (value === wanted) return true;
+    if (WIDENED.includes(name)) return unsure;
+    return LISTED.includes(name) && typeof wanted === "string" && wanted.split(",").includes(value as string);
   });
 }
 
