@@ -15,6 +15,15 @@ export function useWorkspaces(includeArchived = false) {
   });
 }
 
+/** One board (`id` null: none asked for); a 404 says it is gone for this user. */
+export function useWorkspace(id: number | null) {
+  return useQuery({
+    queryKey: [...workspacesKey, "detail", id],
+    queryFn: () => unwrap(client.GET("/api/v1/workspaces/{workspace_id}", { params: { path: { workspace_id: id! } } })),
+    enabled: id !== null,
+  });
+}
+
 function useWorkspaceMutation<T, R>(call: (arg: T) => Promise<R>) {
   const queryClient = useQueryClient();
   return useMutation({

@@ -67,7 +67,7 @@ export function BoardRow({ board, depth, parents }: Props) {
           className="danger"
           onClick={() => {
             if (window.confirm(`Delete the board ${board.name}? Its assets and jobs stay, in no board; boards inside it move up.`)) {
-              remove.mutate(board.id, { onSuccess: () => current === board.id && setBoard(null) });
+              remove.mutate(board.id); // (the switcher drops it if it was the current board)
             }
           }}
         >

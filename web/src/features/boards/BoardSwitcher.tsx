@@ -1,5 +1,7 @@
+import { useEffect } from "react";
 import { Link } from "react-router";
-import { useWorkspaces } from "src/api/workspaces";
+import { ApiError } from "src/api/client";
+import { useWorkspace, useWorkspaces } from "src/api/workspaces";
 import { setBoard, useBoard } from "src/common/board";
 import { boardTree } from "src/features/boards/boardTree";
 
@@ -9,6 +11,15 @@ export function BoardSwitcher() {
   const boards = useWorkspaces();
   const tree = boardTree(boards.data?.items ?? []);
   const known = tree.some(({ board: b }) => b.id === board);
+  // Not among the open boards: archived (kept), or gone: deleted here or elsewhere, or
+  // another user's (the choice is the browser's). Work in a gone board would fail (new jobs
+  // and uploads refused, lists empty), so the choice is dropped; the switcher is always
+  // mounted, so this holds whoever deleted it.
+  const unknown = useWorkspace(boards.isSuccess && !known ? board : null);
+  const gone = unknown.error instanceof ApiError && unknown.error.status === 404;
+  useEffect(() => {
+    if (gone) setBoard(null);
+  }, [gone]);
   return (
     <span className="row board-switcher">
       <select aria-label="Board" value={board ?? ""} onChange={(e) => setBoard(e.target.value ? Number(e.target.value) : null)}>
