@@ -124,3 +124,23 @@ def test_boards_scope_generate_gallery_and_queue(
     expect(switcher.locator("option", has_text="Trailer")).to_have_count(1)
     page.get_by_label("Show archived boards").check()
     expect(page.get_by_role("listitem", name="Board Close-ups")).to_contain_text("archived")
+
+    # Deleting the board worked in leaves no board chosen, and Generate works in none
+    # (it kept the deleted board, and every new job was refused: workspace not found).
+    expect(switcher).to_have_value(str(trailer_id))
+    trailer = page.get_by_role("listitem", name="Board Trailer")
+    trailer.get_by_role("button", name="Delete").click()
+    expect(page.get_by_role("listitem", name="Board Trailer")).to_have_count(0)
+    expect(switcher).to_have_value("")
+    go(page, "Generate")
+    page.get_by_label("Provider").select_option("local")
+    page.get_by_label("Operation").select_option("text_to_video")
+    page.get_by_label("Text *").fill("after the board")
+    page.get_by_label("Duration (s)").fill("1")
+    page.get_by_label("Resolution").select_option("360p")
+    page.get_by_label("Frames per second").fill("8")
+    page.get_by_role("button", name="Generate", exact=True).click()
+    link = page.get_by_role("status").get_by_role("link", name=re.compile(r"#\d+"))
+    expect(link).to_be_visible()
+    after = _api_get(server, token, f"/api/v1/jobs/{int((link.text_content() or '#0').strip('#'))}")
+    assert after["workspace_id"] is None

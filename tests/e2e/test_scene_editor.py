@@ -508,6 +508,21 @@ def test_frames_group_nodes_move_them_and_are_saved(
     _saved(page)
     assert _scene(server, token, scene_id)["layout"]["frames"][0]["label"] == "The forest"
 
+    # Copied with the nodes it holds and pasted beside itself: a second frame, new nodes.
+    framed.locator(".scene-frame-title").click()
+    page.keyboard.press("Control+c")
+    page.keyboard.press("Control+v")
+    expect(page.get_by_role("group", name="Frame The forest")).to_have_count(2)
+    expect(node(page, "c1")).to_be_visible()
+    _saved(page)
+    copied = _scene(server, token, scene_id)
+    assert [n["id"] for n in copied["nodes"]] == ["a", "b", "c", "a1", "b1", "c1"]
+    new, old = copied["layout"]["frames"]
+    assert new["x"] >= old["x"] + old["width"] and new["y"] == old["y"], (new, old)
+    assert new["id"] != old["id"] and new["label"] == old["label"]
+    at = {n["id"]: n["position"] for n in copied["nodes"]}
+    assert at["c1"]["x"] - at["c"]["x"] == new["x"] - old["x"]
+
 
 def test_find_arrange_copy_paste_and_restore_a_revision(
     page: Page, server: Server, user_email: str, token: str
