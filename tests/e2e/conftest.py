@@ -29,7 +29,7 @@ import av
 import httpx
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("PIXSIM7_E2E_ARTIFACTS") or ROOT / "test-artifacts")
@@ -309,6 +309,20 @@ def upload(
 
 
 LOCAL_SMALL = {"duration": 1, "resolution": "360p", "fps": 8}
+
+
+def fill_small(form: Page | Locator) -> None:
+    """The cheapest local render a Generate form allows (LOCAL_SMALL)."""
+    form.get_by_label("Duration (s)").fill(str(LOCAL_SMALL["duration"]))
+    form.get_by_label("Resolution").select_option(str(LOCAL_SMALL["resolution"]))
+    form.get_by_label("Frames per second").fill(str(LOCAL_SMALL["fps"]))
+
+
+def queued_job_id(page: Page) -> int:
+    """The job the Generate page just queued, read from its status line."""
+    queued = page.get_by_role("status").filter(has_text="Queued")
+    expect(queued).to_be_visible()
+    return int(queued.get_by_role("link").first.inner_text().lstrip("#"))
 
 
 def create_job(server: Server, token: str, **body: Any) -> dict[str, Any]:

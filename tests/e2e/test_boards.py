@@ -11,7 +11,16 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import JOB_TIMEOUT, Server, go, png_bytes, sign_in, wait_job
+from tests.e2e.conftest import (
+    JOB_TIMEOUT,
+    Server,
+    fill_small,
+    go,
+    png_bytes,
+    queued_job_id,
+    sign_in,
+    wait_job,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -21,6 +30,16 @@ def _api_get(server: Server, token: str, path: str, **query: Any) -> Any:
         r = api.get(path, params=query)
         assert r.status_code == 200, r.text
         return r.json()
+
+
+def _generate(page: Page, prompt: str) -> int:
+    """A short local clip made on the Generate page shown; its job's id."""
+    page.get_by_label("Provider").select_option("local")
+    page.get_by_label("Operation").select_option("text_to_video")
+    page.get_by_label("Text *").fill(prompt)
+    fill_small(page)
+    page.get_by_role("button", name="Generate", exact=True).click()
+    return queued_job_id(page)
 
 
 def test_boards_scope_generate_gallery_and_queue(
@@ -48,16 +67,7 @@ def test_boards_scope_generate_gallery_and_queue(
     # Working in Trailer: a job made on Generate lands in it.
     go(page, "Generate")
     expect(page.get_by_role("note")).to_contain_text("Trailer")
-    page.get_by_label("Provider").select_option("local")
-    page.get_by_label("Operation").select_option("text_to_video")
-    page.get_by_label("Text *").fill("a board's first clip")
-    page.get_by_label("Duration (s)").fill("1")
-    page.get_by_label("Resolution").select_option("360p")
-    page.get_by_label("Frames per second").fill("8")
-    page.get_by_role("button", name="Generate", exact=True).click()
-    link = page.get_by_role("status").get_by_role("link", name=re.compile(r"#\d+"))
-    expect(link).to_be_visible()
-    job_id = int((link.text_content() or "#0").strip("#"))
+    job_id = _generate(page, "a board's first clip")
     job = wait_job(server, token, job_id, "completed")
     assert job["workspace_id"] == trailer_id
     clip = _api_get(server, token, f"/api/v1/assets/{job['asset_id']}")
@@ -133,14 +143,5 @@ def test_boards_scope_generate_gallery_and_queue(
     expect(page.get_by_role("listitem", name="Board Trailer")).to_have_count(0)
     expect(switcher).to_have_value("")
     go(page, "Generate")
-    page.get_by_label("Provider").select_option("local")
-    page.get_by_label("Operation").select_option("text_to_video")
-    page.get_by_label("Text *").fill("after the board")
-    page.get_by_label("Duration (s)").fill("1")
-    page.get_by_label("Resolution").select_option("360p")
-    page.get_by_label("Frames per second").fill("8")
-    page.get_by_role("button", name="Generate", exact=True).click()
-    link = page.get_by_role("status").get_by_role("link", name=re.compile(r"#\d+"))
-    expect(link).to_be_visible()
-    after = _api_get(server, token, f"/api/v1/jobs/{int((link.text_content() or '#0').strip('#'))}")
+    after = _api_get(server, token, f"/api/v1/jobs/{_generate(page, 'after the board')}")
     assert after["workspace_id"] is None

@@ -16,10 +16,12 @@ from tests.e2e.conftest import (
     Server,
     add_pixverse_account,
     create_job,
+    fill_small,
     get_job,
     go,
     mp4_bytes,
     png_bytes,
+    queued_job_id,
     sign_in,
     upload,
     wait_job,
@@ -234,14 +236,11 @@ def test_use_as_input_then_image_to_video_completes(
     expect(slot.locator(".slot-item img")).to_have_attribute(
         "src", re.compile(rf"/assets/{image['id']}/")
     )
-    page.get_by_label("Duration (s)").fill("1")
-    page.get_by_label("Resolution").select_option("360p")
-    page.get_by_label("Frames per second").fill("8")
+    fill_small(page)
     page.get_by_role("button", name="Generate").click()
 
+    job_id = queued_job_id(page)
     queued = page.get_by_role("status").filter(has_text="Queued")
-    expect(queued).to_be_visible()
-    job_id = int(queued.get_by_role("link").first.inner_text().lstrip("#"))
     job = get_job(server, token, job_id)
     assert job["operation_type"] == "image_to_video"
     assert [i["asset_id"] for i in job["inputs"]] == [image["id"]], job["inputs"]

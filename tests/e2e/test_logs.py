@@ -18,7 +18,9 @@ from tests.e2e.conftest import (
     add_pixverse_account,
     api_token,
     create_job,
+    fill_small,
     go,
+    queued_job_id,
     run_stack,
     sign_in,
     wait_job,
@@ -75,12 +77,9 @@ def test_find_a_jobs_story_in_the_logs(page: Page, fresh: Server) -> None:
     page.get_by_label("Provider").select_option(label="Local renderer (this machine)")
     page.get_by_label("Operation").select_option("text_to_video")
     page.get_by_label("Text *").fill("a lighthouse at dusk")
-    page.get_by_label("Duration (s)").fill(str(LOCAL_SMALL["duration"]))
-    page.get_by_label("Resolution").select_option(str(LOCAL_SMALL["resolution"]))
-    page.get_by_label("Frames per second").fill(str(LOCAL_SMALL["fps"]))
+    fill_small(page)
     page.get_by_role("button", name="Generate").click()
-    queued = page.get_by_role("status").filter(has_text="Queued")
-    done = int(queued.get_by_role("link").first.inner_text().lstrip("#"))
+    done = queued_job_id(page)
     session_token = f"pv-logs-{time.time_ns()}"
     pixverse = add_pixverse_account(fresh, token, session_token)["id"]
     fresh.fake_control({"key": session_token, "errors": [{"code": "400017", "on": "create"}]})

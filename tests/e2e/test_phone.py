@@ -15,7 +15,9 @@ from tests.e2e.conftest import (
     Server,
     add_pixverse_account,
     create_job,
+    fill_small,
     png_bytes,
+    queued_job_id,
     sign_in,
     upload,
     wait_job,
@@ -100,15 +102,11 @@ def test_generate_jobs_and_gallery_at_phone_width(
     page.get_by_label("Provider").select_option(label="Local renderer (this machine)")
     page.get_by_label("Operation").select_option("text_to_video")
     page.get_by_label("Text *").fill("small screen")
-    page.get_by_label("Duration (s)").fill(str(LOCAL_SMALL["duration"]))
-    page.get_by_label("Resolution").select_option(str(LOCAL_SMALL["resolution"]))
-    page.get_by_label("Frames per second").fill(str(LOCAL_SMALL["fps"]))
+    fill_small(page)
     _within_screen(page.get_by_role("button", name="Generate"))
     _no_sideways_scroll(page)
     page.get_by_role("button", name="Generate").tap()
-    queued = page.get_by_role("status").filter(has_text="Queued")
-    expect(queued).to_be_visible()
-    job_id = queued.get_by_role("link").first.inner_text().lstrip("#")
+    job_id = queued_job_id(page)
     _no_sideways_scroll(page)
 
     _go(page, "Jobs")

@@ -11,22 +11,19 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Server, get_job, go, png_bytes, sign_in, upload, wait_job
+from tests.e2e.conftest import (
+    Server,
+    fill_small,
+    get_job,
+    go,
+    png_bytes,
+    queued_job_id,
+    sign_in,
+    upload,
+    wait_job,
+)
 
 pytestmark = pytest.mark.browser
-
-
-def _fill_small(page: Page, seed: str) -> None:
-    page.get_by_label("Duration (s)").fill("1")
-    page.get_by_label("Resolution").select_option("360p")
-    page.get_by_label("Frames per second").fill("8")
-    page.get_by_role("spinbutton", name=re.compile("^Seed")).fill(seed)
-
-
-def _queued(page: Page) -> int:
-    link = page.get_by_role("status").get_by_role("link", name=re.compile(r"#\d+"))
-    expect(link).to_be_visible()
-    return int((link.text_content() or "#0").strip("#"))
 
 
 def _expect_reused(page: Page, picture: dict[str, Any], seed: str) -> None:
@@ -51,9 +48,10 @@ def test_reuse_a_job_and_an_asset(page: Page, server: Server, user_email: str, t
     slot = page.get_by_role("group", name=re.compile("Image"))
     slot.get_by_role("button", name="Pick from gallery").click()
     slot.get_by_role("button", name=f"Use asset {picture['id']}").click()
-    _fill_small(page, "3")
+    fill_small(page)
+    page.get_by_role("spinbutton", name=re.compile("^Seed")).fill("3")
     page.get_by_role("button", name="Generate", exact=True).click()
-    first = _queued(page)
+    first = queued_job_id(page)
     done = wait_job(server, token, first, "completed")
 
     # Reuse from the queue: the form comes back as it was sent.
@@ -69,7 +67,7 @@ def test_reuse_a_job_and_an_asset(page: Page, server: Server, user_email: str, t
     page.reload()
     _expect_reused(page, picture, "4")
     page.get_by_role("button", name="Generate", exact=True).click()
-    second = get_job(server, token, _queued(page))
+    second = get_job(server, token, queued_job_id(page))
     assert second["params"] == {**done["params"], "seed": 4}
     assert second["inputs"] == [{"role": "source_image", "asset_id": picture["id"]}]
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from tests.e2e.conftest import JOB_TIMEOUT, Server, go, mp4_bytes, sign_in, upload
+from tests.e2e.conftest import JOB_TIMEOUT, Server, fill_small, go, mp4_bytes, sign_in, upload
 
 pytestmark = pytest.mark.browser
 
@@ -275,9 +275,7 @@ def test_generate_into_an_empty_node(
     # The clip before the node is what it continues.
     form = panel.get_by_role("form", name="Extend video")
     expect(form.get_by_role("img", name=re.compile("intro"))).to_be_visible()
-    form.get_by_label("Duration (s)").fill("1")
-    form.get_by_label("Resolution").select_option("360p")
-    form.get_by_label("Frames per second").fill("8")
+    fill_small(form)
     expect(form.get_by_label("Cost estimate")).to_contain_text("Free")
     form.get_by_role("button", name="Generate").click()
     expect(panel.get_by_text("1 clip being generated")).to_be_visible()
@@ -333,9 +331,7 @@ def test_animate_on_from_the_last_frame_into_every_empty_node(
     slot = form.locator("fieldset", has=page.locator("legend", has_text="Image"))
     expect(slot.locator(".slot-item img")).to_have_attribute("src", re.compile("/assets/"))
     panel.get_by_label(re.compile("Also into the 1 other empty video node")).check()
-    form.get_by_label("Duration (s)").fill("1")
-    form.get_by_label("Resolution").select_option("360p")
-    form.get_by_label("Frames per second").fill("8")
+    fill_small(form)
     form.get_by_role("button", name="Generate").click()
     expect(panel.get_by_text("1 clip being generated")).to_be_visible()
 

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Server, go, sign_in
+from tests.e2e.conftest import Server, fill_small, go, queued_job_id, sign_in
 
 pytestmark = pytest.mark.browser
 JOB_TIMEOUT = 90_000  # ms: renders share two cores with everything else
@@ -27,19 +27,6 @@ def _image(path: Path) -> Path:
     return path
 
 
-def _small_render(page: Page) -> None:
-    """The cheapest output the spec allows, so two renders fit the test's budget."""
-    page.get_by_label("Duration (s)").fill("1")
-    page.get_by_label("Resolution").select_option("360p")
-    page.get_by_label("Frames per second").fill("8")
-
-
-def _queued_job_id(page: Page) -> str:
-    status = page.get_by_role("status").filter(has_text="Queued")
-    expect(status).to_be_visible()
-    return status.get_by_role("link").first.inner_text().lstrip("#")
-
-
 def test_generate_watch_browse_play_delete(
     page: Page, server: Server, user_email: str, tmp_path: Path
 ) -> None:
@@ -53,17 +40,17 @@ def test_generate_watch_browse_play_delete(
     # The prompt is required: the browser or the API refuses, nothing is queued.
     expect(page.get_by_role("status").filter(has_text="Queued")).to_have_count(0)
     page.get_by_label("Text *").fill("Hello from the browser")
-    _small_render(page)
+    fill_small(page)
     page.get_by_role("button", name="Generate").click()
-    t2v = _queued_job_id(page)
+    t2v = queued_job_id(page)
 
     # Image to video from an image uploaded on the spot.
     page.get_by_label("Operation").select_option("image_to_video")
     page.get_by_label("Upload Image").set_input_files(str(_image(tmp_path / "still.png")))
     expect(page.locator(".slot-item img")).to_be_visible()
-    _small_render(page)
+    fill_small(page)
     page.get_by_role("button", name="Generate").click()
-    i2v = _queued_job_id(page)
+    i2v = queued_job_id(page)
 
     # The queue, live: no reloads, the rows turn completed as events arrive.
     go(page, "Jobs")

@@ -2,6 +2,7 @@
 import type { Account } from "src/api/accounts";
 import type { Asset } from "src/api/assets";
 import type { Operation, Param, Provider } from "src/api/providers";
+import type { Workspace } from "src/api/workspaces";
 
 export function asset(id: number, extra: Partial<Asset> = {}): Asset {
   return {
@@ -109,6 +110,21 @@ export function account(id: number, extra: Partial<Account> = {}): Account {
     last_synced_at: null,
     created_at: "2026-03-01T10:00:00Z",
     updated_at: "2026-03-01T10:00:00Z",
+    ...extra,
+  };
+}
+
+export function board(id: number, name: string, extra: Partial<Workspace> = {}): Workspace {
+  return {
+    id,
+    name,
+    parent_id: null,
+    description: null,
+    color: "#3ecf8e",
+    icon: null,
+    archived: false,
+    created_at: "",
+    updated_at: "",
     ...extra,
   };
 }

@@ -1,29 +1,17 @@
 import { screen, waitFor } from "@testing-library/react";
 import { currentBoard, setBoard } from "src/common/board";
 import { BoardSwitcher } from "src/features/boards/BoardSwitcher";
+import { board } from "src/test/fixtures";
 import { renderPage, stubFetch } from "src/test/render";
-
-const ws = (id: number, name: string, extra = {}) => ({
-  id,
-  name,
-  parent_id: null,
-  description: null,
-  color: "#3ecf8e",
-  icon: null,
-  archived: false,
-  created_at: "",
-  updated_at: "",
-  ...extra,
-});
 
 afterEach(() => setBoard(null));
 
 describe("the board switcher", () => {
   it("drops a current board that is gone (deleted, or another user's), and keeps an archived one", async () => {
     const calls = stubFetch({
-      "GET /api/v1/workspaces": { body: { items: [ws(1, "Trailer")], next_cursor: null } },
+      "GET /api/v1/workspaces": { body: { items: [board(1, "Trailer")], next_cursor: null } },
       // 7: archived; 9: answered 404 by the stub (deleted, or not this user's).
-      "GET /api/v1/workspaces/7": { body: ws(7, "Old", { archived: true }) },
+      "GET /api/v1/workspaces/7": { body: board(7, "Old", { archived: true }) },
     });
     setBoard(7);
     renderPage(<BoardSwitcher />);

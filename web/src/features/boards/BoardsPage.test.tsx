@@ -2,27 +2,15 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { currentBoard } from "src/common/board";
 import BoardsPage from "src/features/boards/BoardsPage";
+import { board } from "src/test/fixtures";
 import { renderPage, stubFetch } from "src/test/render";
-
-const ws = (id: number, name: string, extra = {}) => ({
-  id,
-  name,
-  parent_id: null,
-  description: null,
-  color: "#3ecf8e",
-  icon: null,
-  archived: false,
-  created_at: "",
-  updated_at: "",
-  ...extra,
-});
 
 describe("the Boards page", () => {
   it("creates a board and works in it; renames, nests and archives another", async () => {
     const calls = stubFetch({
-      "GET /api/v1/workspaces": { body: { items: [ws(1, "Trailer"), ws(2, "Shots", { parent_id: 1 })], next_cursor: null } },
-      "POST /api/v1/workspaces": { status: 201, body: ws(3, "Teaser") },
-      "PATCH /api/v1/workspaces/2": { body: ws(2, "Shots") },
+      "GET /api/v1/workspaces": { body: { items: [board(1, "Trailer"), board(2, "Shots", { parent_id: 1 })], next_cursor: null } },
+      "POST /api/v1/workspaces": { status: 201, body: board(3, "Teaser") },
+      "PATCH /api/v1/workspaces/2": { body: board(2, "Shots") },
     });
     renderPage(<BoardsPage />, { path: "/boards" });
     const user = userEvent.setup();

@@ -1,20 +1,8 @@
-import type { Workspace } from "src/api/workspaces";
 import { boardTree, descendants } from "src/features/boards/boardTree";
-
-const board = (id: number, name: string, parent_id: number | null = null): Workspace => ({
-  id,
-  name,
-  parent_id,
-  description: null,
-  color: null,
-  icon: null,
-  archived: false,
-  created_at: "",
-  updated_at: "",
-});
+import { board } from "src/test/fixtures";
 
 describe("boards as a tree", () => {
-  const boards = [board(1, "Trailer"), board(2, "Shots", 1), board(3, "Alpha"), board(4, "Close-ups", 2), board(5, "Orphan", 99)];
+  const boards = [board(1, "Trailer"), board(2, "Shots", { parent_id: 1 }), board(3, "Alpha"), board(4, "Close-ups", { parent_id: 2 }), board(5, "Orphan", { parent_id: 99 })];
 
   it("lists parents before their children, siblings by name, orphans as roots", () => {
     expect(boardTree(boards).map(({ board: b, depth }) => `${depth}:${b.name}`)).toEqual([
